@@ -1,0 +1,35 @@
+"""The exceptions lazyinit raises.
+
+Every error derives from :class:`LazyInitError` and also from the built-in a
+NumPy or TensorFlow user would catch, so ``except ValueError`` keeps working.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "LazyInitError",
+    "LazyShapeError",
+    "LazyTypeError",
+    "LazyValueError",
+    "MemoryLimitError",
+]
+
+
+class LazyInitError(Exception):
+    """Root of every error raised by lazyinit."""
+
+
+class LazyValueError(LazyInitError, ValueError):
+    """A bad value: a shape, an axis, a config key, an argument out of range."""
+
+
+class LazyShapeError(LazyValueError):
+    """Operand shapes that do not fit the operation (broadcasting, matmul)."""
+
+
+class LazyTypeError(LazyInitError, TypeError):
+    """A wrong kind of argument: an unsupported dtype or operand type."""
+
+
+class MemoryLimitError(LazyValueError, MemoryError):
+    """An evaluation would need more memory than the caller allowed."""

@@ -1,0 +1,3 @@
+"""Initializers (placeholder until the initializer module lands)."""
+
+__all__: list[str] = []

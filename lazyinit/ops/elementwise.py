@@ -1,0 +1,430 @@
+"""Elementwise ops: NumPy ufuncs, ``where`` and ``astype``.
+
+Result dtypes are NumPy 2's: each ufunc is asked once per dtype pair (on 0-d
+arrays) and the answer cached. Python scalars are weak as NEP 50 says:
+``float32 + 1.0`` stays float32, ``uint8 + 300`` raises.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+import numpy as np
+
+from lazyinit.dtypes import normalize_dtype
+from lazyinit.errors import LazyInitError, LazyTypeError, LazyValueError
+from lazyinit.graph import Node, register_op
+from lazyinit.ops.creation import fill_node
+from lazyinit.shapes import broadcast_shapes
+from lazyinit.tensor import LazyTensor, as_tensor
+
+__all__ = [
+    "BINARY_UFUNCS",
+    "UNARY_UFUNCS",
+    "astype",
+    "where",
+]
+
+UNARY_UFUNCS: dict[str, np.ufunc] = {
+    "negative": np.negative,
+    "positive": np.positive,
+    "absolute": np.absolute,
+    "sign": np.sign,
+    "exp": np.exp,
+    "expm1": np.expm1,
+    "log": np.log,
+    "log1p": np.log1p,
+    "sqrt": np.sqrt,
+    "square": np.square,
+    "tanh": np.tanh,
+    "sin": np.sin,
+    "cos": np.cos,
+    "floor": np.floor,
+    "ceil": np.ceil,
+    "invert": np.invert,
+    "logical_not": np.logical_not,
+    "isnan": np.isnan,
+    "isfinite": np.isfinite,
+}
+
+BINARY_UFUNCS: dict[str, np.ufunc] = {
+    "add": np.add,
+    "subtract": np.subtract,
+    "multiply": np.multiply,
+    "divide": np.divide,
+    "floor_divide": np.floor_divide,
+    "remainder": np.remainder,
+    "power": np.power,
+    "maximum": np.maximum,
+    "minimum": np.minimum,
+    "equal": np.equal,
+    "not_equal": np.not_equal,
+    "less": np.less,
+    "less_equal": np.less_equal,
+    "greater": np.greater,
+    "greater_equal": np.greater_equal,
+    "bitwise_and": np.bitwise_and,
+    "bitwise_or": np.bitwise_or,
+    "bitwise_xor": np.bitwise_xor,
+    "logical_and": np.logical_and,
+    "logical_or": np.logical_or,
+    "arctan2": np.arctan2,
+}
+
+
+@functools.lru_cache(maxsize=4096)
+def _result_dtype(name: str, dtypes: tuple[np.dtype, ...]) -> np.dtype:
+    ufunc = UNARY_UFUNCS.get(name) or BINARY_UFUNCS[name]
+    operands = [np.ones((), dtype) for dtype in dtypes]
+    try:
+        with np.errstate(all="ignore"):
+            return ufunc(*operands).dtype
+    except TypeError:
+        listed = " and ".join(str(d) for d in dtypes)
+        raise LazyTypeError(
+            f"{name}: not supported for dtype{'s' if len(dtypes) > 1 else ''} {listed}"
+        ) from None
+
+
+def _ufunc_kernel(ufunc: np.ufunc):
+    def kernel(node: Node, *arrays: np.ndarray) -> np.ndarray:
+        return ufunc(*arrays)
+
+    kernel.__name__ = f"{ufunc.__name__}_kernel"
+    return kernel
+
+
+for _name, _ufunc in {**UNARY_UFUNCS, **BINARY_UFUNCS}.items():
+    register_op(_name, _ufunc_kernel(_ufunc))
+
+_PY_SCALARS = (bool, int, float, complex)
+
+
+def _weak_scalar(value: Any, other_dtype: np.dtype, op: str) -> Node:
+    """A Python scalar as a 0-d fill of the dtype NEP 50 converts it to."""
+    dtype = np.result_type(other_dtype, value)
+    try:
+        held = np.asarray(value, dtype=dtype)[()]
+    except OverflowError:
+        raise LazyValueError(
+            f"{op}: Python integer {value!r} is out of bounds for {dtype}"
+        ) from None
+    return fill_node((), held)
+
+
+def binary_operands(x: Any, y: Any, op: str) -> tuple[Node, Node]:
+    """The nodes of two operands, with Python scalars made weak."""
+    x_scalar = type(x) in _PY_SCALARS
+    y_scalar = type(y) in _PY_SCALARS
+    if x_scalar and not y_scalar:
+        y_node = _operand(y, op)
+        return _weak_scalar(x, y_node.dtype, op), y_node
+    if y_scalar and not x_scalar:
+        x_node = _operand(x, op)
+        return x_node, _weak_scalar(y, x_node.dtype, op)
+    return _operand(x, op), _operand(y, op)
+
+
+def _operand(value: Any, op: str) -> Node:
+    try:
+        return as_tensor(value).node
+    except LazyInitError:
+        raise
+    except (TypeError, ValueError):
+        raise LazyTypeError(
+            f"{op}: cannot use an operand of type {type(value).__name__}"
+        ) from None
+
+
+def apply_binary(name: str, x: Node, y: Node) -> Node:
+    """Build the node of binary ufunc ``name`` on two nodes."""
+    shape = broadcast_shapes(x.shape, y.shape, op=name)
+    dtype = _result_dtype(name, (x.dtype, y.dtype))
+    return Node(name, (x, y), {}, shape, dtype)
+
+
+def apply_unary(name: str, x: Node) -> Node:
+    """Build the node of unary ufunc ``name`` on a node."""
+    return Node(name, (x,), {}, x.shape, _result_dtype(name, (x.dtype,)))
+
+
+def _make_binary(name: str, ufunc: np.ufunc):
+    def function(x: Any, y: Any) -> LazyTensor:
+        x_node, y_node = binary_operands(x, y, name)
+        return LazyTensor(apply_binary(name, x_node, y_node))
+
+    function.__name__ = name
+    function.__qualname__ = name
+    function.__doc__ = f"""Lazy ``np.{ufunc.__name__}`` of two operands, broadcast.
+
+    Python scalars are weak (NEP 50); the result dtype is NumPy's.
+
+    Examples
+    --------
+    >>> import numpy as np, lazyinit as li
+    >>> a, b = np.array([1, 2, 3]), np.array([3, 2, 1])
+    >>> bool((li.{name}(a, b).numpy() == np.{ufunc.__name__}(a, b)).all())
+    True
+    """
+    return function
+
+
+def _make_unary(name: str, ufunc: np.ufunc):
+    def function(x: Any) -> LazyTensor:
+        return LazyTensor(apply_unary(name, _operand(x, name)))
+
+    function.__name__ = name
+    function.__qualname__ = name
+    function.__doc__ = f"""Lazy ``np.{ufunc.__name__}``, elementwise.
+
+    Examples
+    --------
+    >>> import numpy as np, lazyinit as li
+    >>> a = np.array([1, 2, 3])
+    >>> bool((li.{name}(a).numpy() == np.{ufunc.__name__}(a)).all())
+    True
+    """
+    return function
+
+
+for _name, _ufunc in BINARY_UFUNCS.items():
+    globals()[_name] = _make_binary(_name, _ufunc)
+    __all__.append(_name)
+for _name, _ufunc in UNARY_UFUNCS.items():
+    globals()[_name] = _make_unary(_name, _ufunc)
+    __all__.append(_name)
+
+
+# --- where --------------------------------------------------------------------
+
+
+def _where_kernel(node: Node, condition, x, y) -> np.ndarray:
+    return np.where(condition, x, y)
+
+
+register_op("where", _where_kernel)
+
+
+def where(condition: Any, x: Any, y: Any) -> LazyTensor:
+    """Lazy ``np.where(condition, x, y)``: elements of ``x`` where true.
+
+    Examples
+    --------
+    >>> import numpy as np, lazyinit as li
+    >>> a = li.asarray(np.array([-1.0, 2.0]))
+    >>> li.where(a > 0, a, 0).numpy()
+    array([0., 2.])
+    """
+    cond = _operand(condition, "where")
+    x_weak, y_weak = type(x) in _PY_SCALARS, type(y) in _PY_SCALARS
+    if x_weak and y_weak:
+        x_node, y_node = _operand(x, "where"), _operand(y, "where")
+    else:
+        x_node, y_node = binary_operands(x, y, "where")
+    shape = broadcast_shapes(cond.shape, x_node.shape, y_node.shape, op="where")
+    dtype = np.result_type(x_node.dtype, y_node.dtype)
+    if cond.dtype != np.bool_:
+        cond = Node("astype", (cond,), {}, cond.shape, np.dtype(bool))
+    return LazyTensor(Node("where", (cond, x_node, y_node), {}, shape, dtype))
+
+
+# --- astype -------------------------------------------------------------------
+
+
+def _astype_kernel(node: Node, x: np.ndarray) -> np.ndarray:
+    with np.errstate(invalid="ignore", over="ignore"):
+        return x.astype(node.dtype)
+
+
+register_op("astype", _astype_kernel)
+
+
+def astype(x: Any, dtype: Any) -> LazyTensor:
+    """Cast to ``dtype`` as ``ndarray.astype`` does (unsafe casting).
+
+    Examples
+    --------
+    >>> import lazyinit as li
+    >>> li.astype(li.full((2,), 2.7), "int32").numpy()
+    array([2, 2], dtype=int32)
+    """
+    node = _operand(x, "astype")
+    dtype = normalize_dtype(dtype)
+    if dtype.kind not in "biufc" and dtype.name != "bfloat16":
+        raise LazyTypeError(f"astype: dtype must be numeric or bool, received {dtype}")
+    return LazyTensor(Node("astype", (node,), {}, node.shape, dtype))
+
+
+# --- rewrites -----------------------------------------------------------------
+# Each rule's docstring states its identity and when it is exact.
+
+from lazyinit.graph import get_op  # noqa: E402
+from lazyinit.rewrite import (  # noqa: E402
+    RewriteContext,
+    conform,
+    fill_value,
+    is_positive_zero,
+    make_fill,
+    rule,
+)
+
+_ELEMENTWISE = (*UNARY_UFUNCS, *BINARY_UFUNCS, "where", "astype")
+
+
+@rule(*_ELEMENTWISE)
+def fold_fills(node: Node, ctx: RewriteContext) -> Node | None:
+    """op(fill, ...) -> fill: the kernel run once on 0-d values; always exact."""
+    values = [fill_value(child) for child in node.inputs]
+    if any(value is None for value in values):
+        return None
+    scalar = get_op(node.op).kernel(node, *(np.asarray(v) for v in values))
+    return make_fill(node, scalar)
+
+
+def _other(node: Node, position: int) -> Node:
+    return node.inputs[1 - position]
+
+
+def _fills(node: Node):
+    """(position, value) of each fill operand of a binary node."""
+    for position, child in enumerate(node.inputs):
+        value = fill_value(child)
+        if value is not None:
+            yield position, value
+
+
+def _is_float(dtype: np.dtype) -> bool:
+    return dtype.kind in "fc"
+
+
+@rule("add")
+def add_zero(node: Node, ctx: RewriteContext) -> Node | None:
+    """x + 0 -> x; exact for integers and for x + (-0.0), else up to a zero's sign."""
+    for position, value in _fills(node):
+        if value != 0:
+            continue
+        if ctx.exact and _is_float(node.dtype) and not np.signbit(value):
+            continue
+        return conform(_other(node, position), node)
+    return None
+
+
+@rule("subtract")
+def subtract_zero(node: Node, ctx: RewriteContext) -> Node | None:
+    """x - 0 -> x, 0 - x -> -x; exact for integers and x - (+0.0)."""
+    first, second = (fill_value(child) for child in node.inputs)
+    keeps_sign = not ctx.exact or not _is_float(node.dtype)
+    if second is not None and second == 0 and (keeps_sign or is_positive_zero(second)):
+        return conform(node.inputs[0], node)
+    if first is not None and first == 0 and not (ctx.exact and _is_float(node.dtype)):
+        return apply_unary("negative", conform(node.inputs[1], node))
+    return None
+
+
+@rule("multiply")
+def multiply_one(node: Node, ctx: RewriteContext) -> Node | None:
+    """x * 1 -> x; always exact."""
+    for position, value in _fills(node):
+        if value == 1:
+            return conform(_other(node, position), node)
+    return None
+
+
+@rule("multiply")
+def multiply_zero(node: Node, ctx: RewriteContext) -> Node | None:
+    """x * 0 -> 0 when x is finite; exact for integers, else up to a zero's sign."""
+    for position, value in _fills(node):
+        if value != 0 or not ctx.is_finite(_other(node, position)):
+            continue
+        if ctx.exact and _is_float(node.dtype):
+            continue
+        return make_fill(node, 0)
+    return None
+
+
+@rule("divide")
+def divide_one(node: Node, ctx: RewriteContext) -> Node | None:
+    """x / 1 -> x; always exact."""
+    value = fill_value(node.inputs[1])
+    if value is not None and value == 1:
+        return conform(node.inputs[0], node)
+    return None
+
+
+@rule("power")
+def power_identities(node: Node, ctx: RewriteContext) -> Node | None:
+    """x ** 1 -> x and x ** 0 -> 1 (NaN ** 0 is 1 too); always exact."""
+    value = fill_value(node.inputs[1])
+    if value is None:
+        return None
+    if value == 1:
+        return conform(node.inputs[0], node)
+    if value == 0:
+        return make_fill(node, 1)
+    return None
+
+
+_BOOL_IDENTITY = {
+    "bitwise_and": (True, False),
+    "logical_and": (True, False),
+    "bitwise_or": (False, True),
+    "logical_or": (False, True),
+    "bitwise_xor": (False, None),
+}
+
+
+@rule(*_BOOL_IDENTITY)
+def boolean_identities(node: Node, ctx: RewriteContext) -> Node | None:
+    """x & True -> x, x & False -> False, x | False -> x, x | True -> True,
+    x ^ False -> x; for bool operands, always exact."""
+    identity, absorbing = _BOOL_IDENTITY[node.op]
+    for position, value in _fills(node):
+        other = _other(node, position)
+        if value.dtype != np.bool_ or other.dtype != np.bool_:
+            continue
+        if bool(value) == identity:
+            return conform(other, node)
+        if absorbing is not None and bool(value) == absorbing:
+            return make_fill(node, absorbing)
+    return None
+
+
+@rule("bitwise_and")
+def and_zero(node: Node, ctx: RewriteContext) -> Node | None:
+    """x & 0 -> 0 for integers; always exact."""
+    if node.dtype.kind not in "iu":
+        return None
+    for _, value in _fills(node):
+        if value == 0:
+            return make_fill(node, 0)
+    return None
+
+
+@rule("where")
+def where_known(node: Node, ctx: RewriteContext) -> Node | None:
+    """where(True, x, y) -> x, where(False, x, y) -> y, where(c, x, x) -> x;
+    always exact."""
+    condition, x, y = node.inputs
+    value = fill_value(condition)
+    if value is not None:
+        return conform(x if value else y, node)
+    if x is y:
+        return conform(x, node)
+    return None
+
+
+@rule("astype")
+def astype_same(node: Node, ctx: RewriteContext) -> Node | None:
+    """astype(x, x.dtype) -> x; always exact."""
+    (x,) = node.inputs
+    return x if x.dtype == node.dtype else None
+
+
+@rule("negative")
+def negative_negative(node: Node, ctx: RewriteContext) -> Node | None:
+    """-(-x) -> x; always exact (the sign bit flips twice)."""
+    (x,) = node.inputs
+    if x.op == "negative" and x.inputs[0].dtype == node.dtype:
+        return x.inputs[0]
+    return None

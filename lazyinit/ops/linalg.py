@@ -1,0 +1,140 @@
+"""Linear algebra: ``matmul`` with NumPy's 1-D and batched rules."""
+
+from __future__ import annotations
+
+import functools
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+
+from lazyinit.errors import LazyShapeError, LazyTypeError
+from lazyinit.graph import Node, register_op
+from lazyinit.shapes import broadcast_shapes
+from lazyinit.tensor import LazyTensor, as_tensor
+
+__all__ = ["matmul"]
+
+
+def _blas_ready(array: np.ndarray) -> np.ndarray:
+    # Broadcast fills have zero strides, which send NumPy's matmul to its slow
+    # generic loop; a contiguous copy lets it call BLAS.
+    if array.ndim and 0 in array.strides and array.size > 1:
+        return np.ascontiguousarray(array)
+    return array
+
+
+def _matmul_kernel(node: Node, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return np.matmul(_blas_ready(a), _blas_ready(b))
+
+
+register_op("matmul", _matmul_kernel)
+
+
+@functools.lru_cache(maxsize=1024)
+def _matmul_dtype(a: np.dtype, b: np.dtype) -> np.dtype:
+    try:
+        return np.matmul(np.ones((1, 1), a), np.ones((1, 1), b)).dtype
+    except TypeError:
+        raise LazyTypeError(f"matmul: not supported for dtypes {a} and {b}") from None
+
+
+def matmul_shape(a: tuple[int, ...], b: tuple[int, ...]) -> tuple[int, ...]:
+    """The shape of ``a @ b`` by NumPy's rules, or a ValueError naming both.
+
+    Examples
+    --------
+    >>> matmul_shape((2, 3, 4), (4,))
+    (2, 3)
+    >>> matmul_shape((3, 4), (5, 6))
+    Traceback (most recent call last):
+    ...
+    lazyinit.errors.LazyShapeError: matmul: shapes (3, 4) and (5, 6) do not align: ...
+    """
+    if not a or not b:
+        which = "first" if not a else "second"
+        raise LazyShapeError(
+            f"matmul: the {which} operand is 0-d (shapes {a} and {b}); matmul needs "
+            "at least 1 dimension (use * for scalars)"
+        )
+    a2 = (1, *a) if len(a) == 1 else a
+    b2 = (*b, 1) if len(b) == 1 else b
+    if a2[-1] != b2[-2]:
+        raise LazyShapeError(
+            f"matmul: shapes {a} and {b} do not align: {a2[-1]} (dim {len(a) - 1}) "
+            f"!= {b2[-2]} (dim {max(len(b) - 2, 0)})"
+        )
+    batch = broadcast_shapes(a2[:-2], b2[:-2], op="matmul")
+    shape = [*batch]
+    if len(a) > 1:
+        shape.append(a2[-2])
+    if len(b) > 1:
+        shape.append(b2[-1])
+    return tuple(shape)
+
+
+def matmul(a: Any, b: Any) -> LazyTensor:
+    """Lazy ``np.matmul`` (the ``@`` operator).
+
+    Examples
+    --------
+    >>> import lazyinit as li
+    >>> (li.ones((8, 3)) @ li.ones((3, 5))).shape
+    (8, 5)
+    >>> (li.ones((4, 2, 3)) @ li.ones(3)).shape
+    (4, 2)
+    """
+    a_node, b_node = as_tensor(a).node, as_tensor(b).node
+    shape = matmul_shape(a_node.shape, b_node.shape)
+    dtype = _matmul_dtype(a_node.dtype, b_node.dtype)
+    return LazyTensor(Node("matmul", (a_node, b_node), {}, shape, dtype))
+
+
+# --- rewrites -----------------------------------------------------------------
+
+from lazyinit.rewrite import (  # noqa: E402
+    RewriteContext,
+    exact_sum,
+    fill_value,
+    make_fill,
+    rule,
+)
+
+
+def _inner_length(node: Node) -> int:
+    return node.inputs[0].shape[-1]
+
+
+@rule("matmul")
+def matmul_fills(node: Node, ctx: RewriteContext) -> Node | None:
+    """fill a @ fill b -> fill (K * a * b) when the product and every partial
+    sum are exact, so any summation order agrees; always exact then."""
+    a, b = (fill_value(child) for child in node.inputs)
+    if a is None or b is None:
+        return None
+    if node.dtype == np.bool_:
+        return make_fill(node, bool(a) and bool(b) and _inner_length(node) > 0)
+    a_held, b_held = (np.asarray(v).astype(node.dtype) for v in (a, b))
+    product = (a_held * b_held)[()]
+    if node.dtype.kind == "f" and np.isfinite(product):
+        exact_product = Fraction(float(a_held)) * Fraction(float(b_held))
+        if exact_product != Fraction(float(product)):
+            return None
+    total = exact_sum(product, _inner_length(node))
+    if total is None or (ctx.exact and node.dtype.kind in "fc" and np.signbit(total)):
+        return None
+    return make_fill(node, total)
+
+
+@rule("matmul")
+def matmul_absorbs_zeros(node: Node, ctx: RewriteContext) -> Node | None:
+    """zeros @ w -> zeros and x @ zeros -> zeros when the other operand is
+    finite; exact for integers, else up to a zero's sign."""
+    if ctx.exact and node.dtype.kind in "fc":
+        return None
+    for position, child in enumerate(node.inputs):
+        value = fill_value(child)
+        other = node.inputs[1 - position]
+        if value is not None and value == 0 and ctx.is_finite(other):
+            return make_fill(node, 0)
+    return None
