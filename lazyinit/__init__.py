@@ -25,6 +25,7 @@ from lazyinit.errors import (
     LazyValueError,
     MemoryLimitError,
 )
+from lazyinit.compiled import Function, function
 from lazyinit.evaluate import evaluate
 from lazyinit.graph import to_networkx as _nodes_to_networkx
 from lazyinit.initializers import *  # noqa: F403  (the TF and Keras names)
@@ -81,6 +82,7 @@ def to_networkx(*tensors: LazyTensor):
 
 __all__ = [
     "FoldReport",
+    "Function",
     "LazyInitError",
     "LazyShapeError",
     "LazyTensor",
@@ -94,6 +96,7 @@ __all__ = [
     "expand_dims",
     "full",
     "full_like",
+    "function",
     "initializers",
     "matmul",
     "matrix_transpose",

@@ -95,6 +95,9 @@ def _freeze(value: Any) -> Any:
         return ("array", id(value))
     if isinstance(value, tuple | list):
         return tuple(_freeze(v) for v in value)
+    if isinstance(value, slice):
+        # Slices are unhashable before Python 3.12.
+        return ("slice", value.start, value.stop, value.step)
     if isinstance(value, float) and value != value:
         return ("nan",)
     return value

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from lazyinit import random as streams
-from lazyinit.dtypes import check_numeric_or_bool, normalize_dtype
+from lazyinit.dtypes import check_numeric_or_bool, is_floating, normalize_dtype
 from lazyinit.errors import LazyTypeError, LazyValueError
 from lazyinit.graph import Node, register_op
 from lazyinit.shapes import normalize_shape, size_of
@@ -304,11 +304,26 @@ def _random_uniform_kernel(node: Node) -> np.ndarray:
     values = _flat_slice(node, streams.uniform)
     low, high = attrs["minval"], attrs["maxval"]
     if node.dtype.kind in "iu":
-        span = high - low
-        return (np.floor(values * span) + low).astype(node.dtype)
+        return _uniform_integers(values, low, high, node.dtype)
     values *= high - low
     values += low
-    return _cast_draw(values, node.dtype)
+    values = _cast_draw(values, node.dtype)
+    if high > low:
+        # Rounding (to float64, then to a narrower dtype) can carry a value
+        # just below ``maxval`` up to it; the interval is half-open.
+        below = np.nextafter(node.dtype.type(high), node.dtype.type(low))
+        np.minimum(values, below, out=values)
+    return values
+
+
+def _uniform_integers(
+    values: np.ndarray, low: int, high: int, dtype: np.dtype
+) -> np.ndarray:
+    # ``floor(u * span)`` lies in [0, span) for 53-bit uniforms and spans up to
+    # 2**53. Adding ``low`` in the target dtype wraps modulo 2**bits, which
+    # lands exactly on ``low + offset`` because that sum is in range.
+    offsets = np.floor(values * (high - low)).astype(np.uint64)
+    return offsets.astype(dtype) + dtype.type(low)
 
 
 register_op("random_normal", _random_normal_kernel)
@@ -329,6 +344,53 @@ def _seed(seed: Any, op: str) -> int:
     if seed < 0:
         raise LazyValueError(f"{op}: seed must be non-negative, received {seed}")
     return seed
+
+
+# NOTE: integer draws scale a 53-bit uniform, so spans above 2**53 would
+# leave values unreachable; they raise until the streams expose raw 64-bit
+# words for an unbiased integer draw over the full int64/uint64 range.
+_MAX_INTEGER_SPAN = 2**53
+
+
+def _integer_bound(value: Any, argument: str, dtype: np.dtype, where: str) -> int:
+    is_whole = isinstance(value, int | np.integer) or (
+        isinstance(value, float | np.floating) and float(value).is_integer()
+    )
+    if isinstance(value, bool | np.bool_) or not is_whole:
+        raise LazyValueError(
+            f"{where}: {argument} must be a whole number for integer dtype "
+            f"{dtype}, received {argument}={value!r}"
+        )
+    return int(value)
+
+
+def check_integer_bounds(
+    minval: Any, maxval: Any, dtype: np.dtype, *, where: str
+) -> tuple[int, int]:
+    """Integer bounds of a uniform draw in ``[minval, maxval)`` of ``dtype``.
+
+    Raises ValueError for fractional bounds, an empty range, bounds outside
+    the dtype, or a span the integer kernel cannot draw uniformly.
+    """
+    low = _integer_bound(minval, "minval", dtype, where)
+    high = _integer_bound(maxval, "maxval", dtype, where)
+    info = np.iinfo(dtype)
+    if low >= high:
+        raise LazyValueError(
+            f"{where}: integer draws need minval < maxval, received "
+            f"minval={minval!r}, maxval={maxval!r}"
+        )
+    if low < info.min or high > info.max + 1:
+        raise LazyValueError(
+            f"{where}: bounds [{low}, {high}) do not fit dtype {dtype} "
+            f"[{info.min}, {info.max}]"
+        )
+    if high - low > _MAX_INTEGER_SPAN:
+        raise LazyValueError(
+            f"{where}: integer span maxval - minval = {high - low} exceeds "
+            f"2**53, which integer draws do not support yet"
+        )
+    return low, high
 
 
 def random_normal(
@@ -372,15 +434,31 @@ def random_uniform(
 ) -> LazyTensor:
     """A lazy uniform draw in ``[minval, maxval)``, counter-based and seeded.
 
+    Floating dtypes draw reals; integer dtypes draw whole numbers, so their
+    bounds must be whole numbers with ``minval < maxval``.
+
     Examples
     --------
     >>> import lazyinit as li
     >>> u = li.random_uniform((100,), -1.0, 1.0, seed=0).numpy()
     >>> bool((u >= -1).all() and (u < 1).all())
     True
+    >>> li.random_uniform((8,), 0, 3, dtype="int8", seed=0).numpy()
+    array([...], dtype=int8)
     """
     shape = normalize_shape(shape)
     dtype = normalize_dtype(dtype)
+    if dtype.kind in "iu":
+        minval, maxval = check_integer_bounds(
+            minval, maxval, dtype, where="random_uniform"
+        )
+    elif is_floating(dtype):
+        minval, maxval = float(minval), float(maxval)
+    else:
+        raise LazyValueError(
+            f"random_uniform: dtype expected to be floating point or integer, "
+            f"received {dtype!r}"
+        )
     attrs = {
         "seed": _seed(seed, "random_uniform"),
         "minval": minval,
