@@ -16,7 +16,7 @@ use them.
 ((8, 4096), 1.0, 1.0)
 """
 
-from lazyinit import initializers
+from lazyinit import initializers, models
 from lazyinit.dtypes import normalize_dtype
 from lazyinit.errors import (
     LazyInitError,
@@ -103,6 +103,7 @@ __all__ = [
     "max",
     "mean",
     "min",
+    "models",
     "normalize_dtype",
     "normalize_shape",
     "ones",
