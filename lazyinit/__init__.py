@@ -17,6 +17,7 @@ use them.
 """
 
 from lazyinit import initializers, models
+from lazyinit.compiled import Function, function
 from lazyinit.dtypes import normalize_dtype
 from lazyinit.errors import (
     LazyInitError,
@@ -25,7 +26,6 @@ from lazyinit.errors import (
     LazyValueError,
     MemoryLimitError,
 )
-from lazyinit.compiled import Function, function
 from lazyinit.evaluate import evaluate
 from lazyinit.graph import to_networkx as _nodes_to_networkx
 from lazyinit.initializers import *  # noqa: F403  (the TF and Keras names)
