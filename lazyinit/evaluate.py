@@ -44,7 +44,8 @@ def _check_feed(node: Node, value: Any) -> np.ndarray:
 def _materialize_output(node: Node, array: np.ndarray, owned: bool) -> np.ndarray:
     if node.op == "full":
         value = node.attrs["value"]
-        if not value:
+        # Only all-zero bits may come from calloc: -0.0 is a zero but not those.
+        if not any(value.tobytes()):
             return np.zeros(node.shape, node.dtype)  # calloc: pages stay untouched
         return np.full(node.shape, value, node.dtype)
     if owned and array.flags.writeable:

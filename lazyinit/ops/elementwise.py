@@ -8,12 +8,13 @@ arrays) and the answer cached. Python scalars are weak as NEP 50 says:
 from __future__ import annotations
 
 import functools
+import operator
 from typing import Any
 
 import numpy as np
 
 from lazyinit.dtypes import normalize_dtype
-from lazyinit.errors import LazyInitError, LazyTypeError, LazyValueError
+from lazyinit.errors import LazyTypeError, LazyValueError
 from lazyinit.graph import Node, register_op
 from lazyinit.ops.creation import fill_node
 from lazyinit.shapes import broadcast_shapes
@@ -95,15 +96,59 @@ def _ufunc_kernel(ufunc: np.ufunc):
     return kernel
 
 
+# NumPy computes float32/float64 ``x ** 0.5``, ``x ** 2`` and ``x ** -1`` as
+# ``sqrt(x)``, ``x * x`` and ``1 / x`` when the exponent is broadcast along the
+# innermost axis (a scalar), and with ``pow`` otherwise; the two differ in the
+# last bit and at ``-inf ** 0.5``. A fill is broadcast and a computed array is
+# not, so folding an exponent into a fill would change results: the power
+# kernel takes the scalar path for those exponents whatever the layout.
+_FAST_POWERS = {0.5: np.sqrt, 2.0: np.square, -1.0: np.reciprocal}
+
+
+def _power_kernel(node: Node, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    result = np.power(x, y)
+    if node.dtype.type not in (np.float32, np.float64) or not any(np.shape(y)):
+        return result
+    if not any(np.asarray(y).strides):
+        return result  # a broadcast scalar: NumPy took the scalar path
+    exponent = np.broadcast_to(y, result.shape).astype(node.dtype, copy=False)
+    base = None
+    for value, fast in _FAST_POWERS.items():
+        where = exponent == value
+        if where.any():
+            if base is None:
+                base = np.broadcast_to(x, result.shape).astype(node.dtype)
+            fast(base, out=result, where=where)
+    return result
+
+
 for _name, _ufunc in {**UNARY_UFUNCS, **BINARY_UFUNCS}.items():
-    register_op(_name, _ufunc_kernel(_ufunc))
+    kernel = _power_kernel if _name == "power" else _ufunc_kernel(_ufunc)
+    register_op(_name, kernel)
 
 _PY_SCALARS = (bool, int, float, complex)
 
 
-def _weak_scalar(value: Any, other_dtype: np.dtype, op: str) -> Node:
+def _weak_dtype(value: Any, other_dtype: np.dtype, op: str, position: int):
+    """The dtype NumPy converts a weak Python scalar to in ``op``'s loop.
+
+    That is the loop's, not ``np.result_type``'s: ``arctan2(int8, 300)`` runs
+    in float16, so 300 is a float16 there and does not overflow int8.
+    """
+    ufunc = BINARY_UFUNCS.get(op)
+    if ufunc is not None:
+        dtypes: list[Any] = [other_dtype, other_dtype, None]
+        dtypes[position] = type(value)
+        try:
+            return ufunc.resolve_dtypes(tuple(dtypes))[position]
+        except TypeError:
+            pass  # no loop: inference of the node raises the usual message
+    return np.result_type(other_dtype, value)
+
+
+def _weak_scalar(value: Any, other_dtype: np.dtype, op: str, position: int) -> Node:
     """A Python scalar as a 0-d fill of the dtype NEP 50 converts it to."""
-    dtype = np.result_type(other_dtype, value)
+    dtype = _weak_dtype(value, other_dtype, op, position)
     try:
         held = np.asarray(value, dtype=dtype)[()]
     except OverflowError:
@@ -119,29 +164,76 @@ def binary_operands(x: Any, y: Any, op: str) -> tuple[Node, Node]:
     y_scalar = type(y) in _PY_SCALARS
     if x_scalar and not y_scalar:
         y_node = _operand(y, op)
-        return _weak_scalar(x, y_node.dtype, op), y_node
+        return _weak_scalar(x, y_node.dtype, op, 0), y_node
     if y_scalar and not x_scalar:
         x_node = _operand(x, op)
-        return x_node, _weak_scalar(y, x_node.dtype, op)
+        return x_node, _weak_scalar(y, x_node.dtype, op, 1)
     return _operand(x, op), _operand(y, op)
 
 
 def _operand(value: Any, op: str) -> Node:
     try:
         return as_tensor(value).node
-    except LazyInitError:
-        raise
-    except (TypeError, ValueError):
+    except (TypeError, ValueError) as exc:
         raise LazyTypeError(
-            f"{op}: cannot use an operand of type {type(value).__name__}"
-        ) from None
+            f"{op}: cannot use an operand of type {type(value).__name__}: {exc}"
+        ) from exc
 
 
 def apply_binary(name: str, x: Node, y: Node) -> Node:
     """Build the node of binary ufunc ``name`` on two nodes."""
     shape = broadcast_shapes(x.shape, y.shape, op=name)
     dtype = _result_dtype(name, (x.dtype, y.dtype))
+    if name == "power" and dtype.kind in "iu":
+        _check_integer_exponent(y, dtype)
     return Node(name, (x, y), {}, shape, dtype)
+
+
+def _check_integer_exponent(exponent: Node, dtype: np.dtype) -> None:
+    """Raise where NumPy raises on a known negative integer exponent."""
+    if exponent.op == "full":
+        lowest = exponent.attrs["value"]
+    elif exponent.op == "constant" and exponent.attrs["data"].size:
+        lowest = exponent.attrs["data"].min()
+    else:
+        return
+    if lowest < 0:
+        raise LazyValueError(
+            f"power: integers to negative integer powers are not allowed: "
+            f"exponent {lowest} with result dtype {dtype}"
+        )
+
+
+_COMPARISONS = {
+    "equal": operator.eq,
+    "not_equal": operator.ne,
+    "less": operator.lt,
+    "less_equal": operator.le,
+    "greater": operator.gt,
+    "greater_equal": operator.ge,
+}
+
+
+def _compare_out_of_range(name: str, x: Any, y: Any) -> LazyTensor | None:
+    """int8 < 300 -> True: NumPy 2 compares an integer array with a Python int
+    outside its dtype's range exactly, so every element has the same answer."""
+    compare = _COMPARISONS.get(name)
+    if compare is None:
+        return None
+    for position, value in enumerate((x, y)):
+        other = (x, y)[1 - position]
+        if type(value) is not int or type(other) in _PY_SCALARS:
+            continue
+        node = _operand(other, name)
+        if node.dtype.kind not in "iu":
+            return None
+        info = np.iinfo(node.dtype)
+        if info.min <= value <= info.max:
+            return None
+        # Any value of the dtype stands for every element: all compare alike.
+        operands = (value, info.min) if position == 0 else (info.min, value)
+        return LazyTensor(fill_node(node.shape, np.bool_(compare(*operands))))
+    return None
 
 
 def apply_unary(name: str, x: Node) -> Node:
@@ -151,6 +243,9 @@ def apply_unary(name: str, x: Node) -> Node:
 
 def _make_binary(name: str, ufunc: np.ufunc):
     def function(x: Any, y: Any) -> LazyTensor:
+        known = _compare_out_of_range(name, x, y)
+        if known is not None:
+            return known
         x_node, y_node = binary_operands(x, y, name)
         return LazyTensor(apply_binary(name, x_node, y_node))
 
@@ -278,7 +373,12 @@ def fold_fills(node: Node, ctx: RewriteContext) -> Node | None:
     values = [fill_value(child) for child in node.inputs]
     if any(value is None for value in values):
         return None
-    scalar = get_op(node.op).kernel(node, *(np.asarray(v) for v in values))
+    try:
+        scalar = get_op(node.op).kernel(node, *(np.asarray(v) for v in values))
+    except ValueError:
+        # NumPy refuses the values (an integer to a negative power): keep the
+        # node, so that evaluating it raises as the oracle does.
+        return None
     return make_fill(node, scalar)
 
 

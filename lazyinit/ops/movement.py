@@ -268,7 +268,7 @@ def _normalize_index(index: Any, shape: tuple[int, ...]) -> tuple[Any, ...]:
         elif item is None:
             normalized.append(None)
         elif isinstance(item, slice):
-            normalized.append(slice(*item.indices(shape[axis])))
+            normalized.append(_normalize_slice(item, shape[axis]))
             axis += 1
         elif isinstance(item, bool | np.bool_):
             raise LazyTypeError(f"getitem: boolean index {item!r} is not supported")
@@ -293,8 +293,19 @@ def _normalize_index(index: Any, shape: tuple[int, ...]) -> tuple[Any, ...]:
     return tuple(normalized)
 
 
+def _normalize_slice(item: slice, length: int) -> slice:
+    """``item`` with bounds in range; NumPy reads it as Python's range does."""
+    start, stop, step = item.indices(length)
+    if not range(start, stop, step):
+        return slice(0, 0, 1)
+    # indices() gives -1 for a reversed slice that runs through index 0, and
+    # NumPy would read -1 from the end: running through 0 is stop None.
+    return slice(start, None if stop < 0 else stop, step)
+
+
 def _slice_length(item: slice) -> int:
-    return len(range(item.start, item.stop, item.step))
+    stop = -1 if item.stop is None else item.stop
+    return len(range(item.start, stop, item.step))
 
 
 def getitem(x: Any, index: Any) -> LazyTensor:
@@ -364,7 +375,10 @@ def take(x: Any, indices: Any, axis: int | None = None) -> LazyTensor:
         axis = 0
     axis = normalize_axis(axis, len(node.shape), op="take")
     length = node.shape[axis]
-    if idx.op == "constant" and idx.attrs["data"].size:
+    # NumPy checks the indices once per position of the leading axes: never
+    # when a leading axis has length 0.
+    leading = size_of(node.shape[:axis])
+    if idx.op == "constant" and idx.attrs["data"].size and leading:
         data = idx.attrs["data"]
         low, high = int(data.min()), int(data.max())
         if low < -length or high >= length:

@@ -188,11 +188,13 @@ def mean_of_fill(node: Node, ctx: RewriteContext) -> Node | None:
     if value is None or node.dtype.kind not in "fc":
         return None
     count = _reduced_count(node)
-    if count == 0:
-        return make_fill(node, np.nan)
     accumulator = _mean_accumulator(node)
     if accumulator.kind not in "fc":
         return None
+    if count == 0:
+        # NumPy divides an empty sum by the count 0: the same division gives
+        # the same NaN, sign bit included.
+        return make_fill(node, np.asarray(0, accumulator) / np.intp(0))
     held = _held(value, accumulator)
     total = exact_sum(held, count)
     if total is None or (ctx.exact and np.signbit(held) and held == 0):
