@@ -32,13 +32,12 @@ from lazyinit.initializers import *  # noqa: F403  (the TF and Keras names)
 from lazyinit.initializers import __all__ as _initializer_names
 from lazyinit.ops.creation import (
     asarray,
+    eye,
     full,
     full_like,
     ones,
     ones_like,
     placeholder,
-    random_normal,
-    random_uniform,
     zeros,
     zeros_like,
 )
@@ -56,6 +55,7 @@ from lazyinit.ops.movement import (
     take,
     transpose,
 )
+from lazyinit.ops.random import random_normal, random_uniform, truncated_normal
 from lazyinit.ops.reduction import max, mean, min, prod, sum
 from lazyinit.rewrite import FoldReport, simplify
 from lazyinit.shapes import normalize_shape
@@ -94,6 +94,7 @@ __all__ = [
     "concatenate",
     "evaluate",
     "expand_dims",
+    "eye",
     "full",
     "full_like",
     "function",
@@ -120,6 +121,7 @@ __all__ = [
     "take",
     "to_networkx",
     "transpose",
+    "truncated_normal",
     "zeros",
     "zeros_like",
     *_elementwise_names,

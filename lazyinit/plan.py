@@ -1,8 +1,9 @@
 """Execution plans: a graph scheduled once, run many times.
 
-A :class:`Plan` fixes the order of the kernels, the slot each value lives in
-and the step after which each intermediate is dropped. Running it is a loop
-over precomputed steps, with no graph walk and no dictionary of node ids.
+A :class:`Plan` fixes the order of the kernels, the slot each value lives in,
+the step after which each buffer is dead, and which elementwise steps write
+their result into a dead input buffer. Running it is a loop over precomputed
+steps, with no graph walk and no dictionary of node ids.
 """
 
 from __future__ import annotations
@@ -17,11 +18,11 @@ from lazyinit.graph import Node, get_op, topological_order
 
 __all__ = ["Plan"]
 
-_BORROWED_OPS = frozenset({"constant", "full", "placeholder"})
+_LEAF_OPS = frozenset({"constant", "full", "placeholder"})
 
 
 class Plan:
-    """The schedule of one graph: kernels in order, slots, and frees.
+    """The schedule of one graph: kernels in order, buffers, frees, reuse.
 
     Examples
     --------
@@ -35,38 +36,107 @@ class Plan:
     def __init__(self, outputs: Sequence[Node]) -> None:
         order = topological_order(outputs)
         slot = {node.id: index for index, node in enumerate(order)}
-        last_use: dict[int, int] = {}
-        for step, node in enumerate(order):
-            for child in node.inputs:
-                last_use[slot[child.id]] = step
-        for node in outputs:
-            last_use[slot[node.id]] = len(order)
-
-        frees: list[list[int]] = [[] for _ in order]
-        for index, step in last_use.items():
-            if step < len(order):
-                frees[step].append(index)
+        end = len(order)
         self.nodes = order
         self.outputs = list(outputs)
         self.placeholders = {
             node.attrs["name"]: node for node in order if node.op == "placeholder"
         }
-        self._steps = [
-            (
-                node,
-                get_op(node.op).kernel,
-                tuple(slot[child.id] for child in node.inputs),
-                tuple(frees[step]),
-            )
-            for step, node in enumerate(order)
-        ]
         self._output_slots = [slot[node.id] for node in outputs]
-        # Views may alias their inputs (and each other), and leaves hold data
-        # the graph keeps, so only a fresh kernel result is handed out as is.
+
+        # A buffer is owned when this run allocated it: leaves hold data the
+        # graph keeps and views share their input's buffer. ``base`` maps each
+        # slot to the slot that owns its memory (None for borrowed memory).
         self._owned = [
-            not get_op(node.op).is_view and node.op not in _BORROWED_OPS
-            for node in order
+            not get_op(node.op).is_view and node.op not in _LEAF_OPS for node in order
         ]
+        base: list[int | None] = []
+        for index, node in enumerate(order):
+            if self._owned[index]:
+                base.append(index)
+            elif get_op(node.op).is_view:
+                base.append(base[slot[node.inputs[0].id]])
+            else:
+                base.append(None)
+
+        last_use = [-1] * end
+        for step, node in enumerate(order):
+            for child in node.inputs:
+                last_use[slot[child.id]] = step
+        for index in self._output_slots:
+            last_use[index] = end
+        buffer_end = [-1] * end
+        for index in range(end):
+            owner = base[index]
+            if owner is not None:
+                buffer_end[owner] = max(buffer_end[owner], last_use[index])
+
+        frees: list[list[int]] = [[] for _ in order]
+        for index, step in enumerate(last_use):
+            if 0 <= step < end:
+                frees[step].append(index)
+        self._steps = []
+        self._reuse: list[int | None] = []
+        for step, node in enumerate(order):
+            inputs = tuple(slot[child.id] for child in node.inputs)
+            self._reuse.append(self._reusable(node, inputs, step, buffer_end))
+            self._steps.append(
+                (node, get_op(node.op).kernel, inputs, tuple(frees[step]))
+            )
+        self._buffer_end = buffer_end
+
+    def _reusable(
+        self, node: Node, inputs: tuple[int, ...], step: int, buffer_end: list[int]
+    ) -> int | None:
+        """An input slot whose buffer may take this step's result, or None.
+
+        Only elementwise kernels write into an input, and only when the input
+        owns its buffer, no other slot (a view) still needs that buffer, and
+        shape and dtype match, so the result is the one a new array would get.
+        """
+        if not getattr(get_op(node.op), "inplace", False):
+            return None
+        for index in inputs:
+            candidate = self.nodes[index]
+            if (
+                self._owned[index]
+                and buffer_end[index] == step
+                and candidate.shape == node.shape
+                and candidate.dtype == node.dtype
+            ):
+                return index
+        return None
+
+    def peak_bytes(self) -> int:
+        """The most bytes the run holds at once in buffers it allocates.
+
+        Leaves (constants, fills, feeds) and views allocate nothing; a step
+        that writes into a dead input allocates nothing; every other kernel
+        allocates its result. Outputs that are fills or borrowed arrays are
+        copied at the end. Kernel temporaries are not counted.
+        """
+        sizes = [_nbytes(node) for node in self.nodes]
+        handed_on = {index for index in self._reuse if index is not None}
+        released: list[list[int]] = [[] for _ in self._steps]
+        for index, end in enumerate(self._buffer_end):
+            if 0 <= end < len(self._steps) and index not in handed_on:
+                released[end].append(index)
+        live = peak = 0
+        for step in range(len(self._steps)):
+            if self._owned[step] and self._reuse[step] is None:
+                live += sizes[step]
+                peak = max(peak, live)
+            live -= sum(sizes[index] for index in released[step])
+        returned: set[int] = set()
+        for index in self._output_slots:
+            if not self._owned[index] or index in returned:
+                live += sizes[index]
+            returned.add(index)
+        return max(peak, live)
+
+    def output_bytes(self) -> int:
+        """The bytes of the arrays the run returns."""
+        return sum(_nbytes(node) for node in self.outputs)
 
     def run(self, feed: Mapping[str, Any] | None = None) -> list[np.ndarray]:
         """Run the plan; placeholders are looked up in ``feed`` by name."""
@@ -76,7 +146,12 @@ class Plan:
             if node.op == "placeholder":
                 values[index] = _fed_value(node, feed)
             else:
-                values[index] = kernel(node, *[values[i] for i in inputs])
+                arrays = [values[i] for i in inputs]
+                reuse = self._reuse[index]
+                if reuse is None:
+                    values[index] = kernel(node, *arrays)
+                else:
+                    values[index] = kernel(node, *arrays, out=values[reuse])
             for dead in frees:
                 values[dead] = None
         results = []
@@ -86,6 +161,13 @@ class Plan:
             results.append(_materialize_output(node, values[index], fresh))
             returned.add(index)
         return results
+
+
+def _nbytes(node: Node) -> int:
+    size = 1
+    for dim in node.shape:
+        size *= dim
+    return size * node.dtype.itemsize
 
 
 def _fed_value(node: Node, feed: Mapping[str, Any]) -> np.ndarray:
@@ -114,7 +196,8 @@ def _fed_value(node: Node, feed: Mapping[str, Any]) -> np.ndarray:
 def _materialize_output(node: Node, array: np.ndarray, owned: bool) -> np.ndarray:
     if node.op == "full":
         value = node.attrs["value"]
-        if not value:
+        # Only all-zero bits may come from calloc: -0.0 is a zero but not those.
+        if not any(value.tobytes()):
             return np.zeros(node.shape, node.dtype)  # calloc: pages stay untouched
         return np.full(node.shape, value, node.dtype)
     if owned and array.flags.writeable:

@@ -89,34 +89,40 @@ def _prove_finite(node: Node, ctx: RewriteContext) -> bool:
         return bool(np.isfinite(node.attrs["value"]))
     if op == "constant":
         return node.attrs["facts"].is_finite(node.attrs["data"])
-    if op in ("random_normal", "random_uniform"):
+    if op in ("random_normal", "random_uniform", "truncated_normal", "orthogonal"):
         return _random_is_finite(node)
+    if op == "eye":
+        return bool(np.isfinite(node.attrs["value"]))
     if op == "where":
         return ctx.is_finite(node.inputs[1]) and ctx.is_finite(node.inputs[2])
     if op == "take":
         return ctx.is_finite(node.inputs[0])
     if op == "astype":
         source = node.inputs[0].dtype
-        widening = source.kind == "b" or (
-            source.kind == "f" and node.dtype.itemsize >= source.itemsize
-        )
-        return widening and ctx.is_finite(node.inputs[0])
+        return _cast_keeps_finite(source, node.dtype) and ctx.is_finite(node.inputs[0])
     if op in _FINITE_PRESERVING:
         return all(ctx.is_finite(child) for child in node.inputs)
     return False
 
 
+def _cast_keeps_finite(source: np.dtype, target: np.dtype) -> bool:
+    """True when every finite value of ``source`` stays finite in ``target``."""
+    if source.kind == "b":
+        return True
+    if source.kind == "f":
+        return target.itemsize >= source.itemsize
+    if source.kind in "iu" and target.kind == "f":
+        info = np.iinfo(source)
+        with np.errstate(over="ignore"):
+            extremes = np.array([info.min, info.max]).astype(target)
+        return bool(np.isfinite(extremes).all())
+    return False
+
+
 def _random_is_finite(node: Node) -> bool:
-    attrs = node.attrs
-    if node.dtype.kind != "f":
-        return node.dtype.kind in "biu"
-    limit = float(np.finfo(node.dtype).max)
-    if node.op == "random_uniform":
-        bound = max(abs(float(attrs["minval"])), abs(float(attrs["maxval"])))
-    else:
-        # Box-Muller from 53-bit uniforms never exceeds 8.6 in magnitude.
-        bound = abs(attrs["mean"]) + 8.6 * abs(attrs["stddev"])
-    return bool(np.isfinite(bound)) and bound < limit
+    from lazyinit.ops.random import is_finite_draw
+
+    return is_finite_draw(node)
 
 
 # --- helpers for rules --------------------------------------------------------

@@ -302,7 +302,7 @@ def _describe_op(node: Node) -> str:
         return f"full({node.attrs['value'].item()!r})"
     if node.op == "placeholder":
         return f"placeholder({node.attrs['name']!r})"
-    if node.op in ("random_normal", "random_uniform"):
+    if "seed" in node.attrs:
         return f"{node.op}(seed={node.attrs['seed']})"
     return node.op
 

@@ -614,7 +614,7 @@ def test_get_rejects_what_is_not_an_initializer(identifier):
     [
         "typo",
         "ZEROS",
-        "GlorotUniform",
+        "glorotUniform",
         "zeros_initializer",
         {"class_name": "Typo", "config": {}},
         {"module": "os", "class_name": "system", "config": {"command": "true"}},

@@ -1,5 +1,8 @@
 """Random initializers: lazy, counter-based draws from a distribution.
 
+Any slice of their tensors (and so any partition) materializes bit-identical
+to the same slice of the whole, drawing only its own elements.
+
 Seeds follow TensorFlow's core initializers. A seeded initializer gives the
 same values on every call and from every instance with that seed; an
 unseeded one draws a fresh seed on every call, so one instance reused for
@@ -26,11 +29,11 @@ from lazyinit.initializers.base import (
     check_real,
     check_seed,
 )
-from lazyinit.ops import creation
+from lazyinit.ops import random
 from lazyinit.shapes import Shape
 from lazyinit.tensor import LazyTensor
 
-__all__ = ["RandomNormal", "RandomUniform"]
+__all__ = ["RandomNormal", "RandomUniform", "TruncatedNormal"]
 
 
 class RandomNormal(Initializer):
@@ -82,7 +85,7 @@ class RandomNormal(Initializer):
 
     def generate(self, shape: Shape, dtype: np.dtype) -> LazyTensor:
         check_floating(dtype, where="RandomNormal")
-        return creation.random_normal(shape, self.mean, self.stddev, dtype, self.seed)
+        return random.random_normal(shape, self.mean, self.stddev, dtype, self.seed)
 
     def get_config(self) -> dict[str, Any]:
         """``mean``, ``stddev`` and the constructor's ``seed``.
@@ -150,7 +153,7 @@ class RandomUniform(Initializer):
 
     def generate(self, shape: Shape, dtype: np.dtype) -> LazyTensor:
         if is_integer(dtype):
-            creation.check_integer_bounds(
+            random.check_integer_bounds(
                 self.minval, self.maxval, dtype, where="RandomUniform"
             )
         elif not is_floating(dtype):
@@ -158,9 +161,7 @@ class RandomUniform(Initializer):
                 f"RandomUniform: dtype expected to be floating point or integer, "
                 f"received {dtype!r}"
             )
-        return creation.random_uniform(
-            shape, self.minval, self.maxval, dtype, self.seed
-        )
+        return random.random_uniform(shape, self.minval, self.maxval, dtype, self.seed)
 
     def get_config(self) -> dict[str, Any]:
         """``minval``, ``maxval`` and the constructor's ``seed``.
@@ -172,3 +173,70 @@ class RandomUniform(Initializer):
         {'minval': -0.05, 'maxval': 0.05, 'seed': None}
         """
         return {"minval": self.minval, "maxval": self.maxval, "seed": self.seed}
+
+
+class TruncatedNormal(Initializer):
+    """Initializer that generates tensors with a truncated normal distribution.
+
+    Values farther than two standard deviations from the mean are redrawn,
+    as in TensorFlow, so every value lies in ``[mean - 2 stddev, mean + 2
+    stddev]`` (bounds held in the dtype, rounded inward). The standard
+    deviation of the result is about ``0.8796 * stddev``; no correction is
+    applied here (:class:`VarianceScaling` applies one).
+
+    Parameters
+    ----------
+    mean : float, default 0.0
+        Mean of the distribution before truncation.
+    stddev : float, default 0.05
+        Standard deviation before truncation; non-negative.
+    seed : int or None, default None
+        A non-negative int gives the same values on every call; None draws
+        new values on every call.
+
+    Raises
+    ------
+    ValueError
+        For a negative ``stddev``, non-finite parameters, a negative seed,
+        or, when called, a dtype that is not floating point.
+    TypeError
+        For parameters or a seed that are not numbers.
+
+    Examples
+    --------
+    >>> import lazyinit as li
+    >>> init = li.truncated_normal_initializer(mean=1.0, stddev=0.5, seed=7)
+    >>> w = init(shape=(1000,))
+    >>> w
+    LazyTensor(shape=(1000,), dtype=float32, op=truncated_normal(seed=7))
+    >>> values = w.numpy()
+    >>> bool(values.min() >= 0.0 and values.max() <= 2.0)
+    True
+    """
+
+    def __init__(
+        self, mean: float = 0.0, stddev: float = 0.05, seed: int | None = None
+    ) -> None:
+        self.mean = check_real(mean, "mean", where="TruncatedNormal")
+        self.stddev = check_real(stddev, "stddev", where="TruncatedNormal")
+        if self.stddev < 0:
+            raise LazyValueError(
+                f"TruncatedNormal: stddev must be non-negative, received "
+                f"stddev={stddev!r}"
+            )
+        self.seed = check_seed(seed, where="TruncatedNormal")
+
+    def generate(self, shape: Shape, dtype: np.dtype) -> LazyTensor:
+        check_floating(dtype, where="TruncatedNormal")
+        return random.truncated_normal(shape, self.mean, self.stddev, dtype, self.seed)
+
+    def get_config(self) -> dict[str, Any]:
+        """``mean``, ``stddev`` and the constructor's ``seed``.
+
+        Examples
+        --------
+        >>> import lazyinit as li
+        >>> li.TruncatedNormal().get_config()
+        {'mean': 0.0, 'stddev': 0.05, 'seed': None}
+        """
+        return {"mean": self.mean, "stddev": self.stddev, "seed": self.seed}

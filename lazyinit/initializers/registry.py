@@ -14,7 +14,21 @@ from typing import Any
 from lazyinit.errors import LazyTypeError, LazyValueError
 from lazyinit.initializers.base import Initializer
 from lazyinit.initializers.constant import Constant, Ones, Zeros
-from lazyinit.initializers.random_initializers import RandomNormal, RandomUniform
+from lazyinit.initializers.matrix import Identity, Orthogonal
+from lazyinit.initializers.random_initializers import (
+    RandomNormal,
+    RandomUniform,
+    TruncatedNormal,
+)
+from lazyinit.initializers.variance_scaling import (
+    GlorotNormal,
+    GlorotUniform,
+    HeNormal,
+    HeUniform,
+    LecunNormal,
+    LecunUniform,
+    VarianceScaling,
+)
 
 __all__ = ["deserialize", "get", "serialize"]
 
@@ -38,6 +52,28 @@ _register(Ones, "one")
 _register(Constant)
 _register(RandomNormal, "normal")
 _register(RandomUniform, "uniform")
+_register(TruncatedNormal)
+_register(VarianceScaling)
+_register(GlorotNormal)
+_register(GlorotUniform)
+_register(HeNormal)
+_register(HeUniform)
+_register(LecunNormal)
+_register(LecunUniform)
+_register(Orthogonal, "OrthogonalInitializer")
+_register(Identity, "IdentityInitializer")
+
+# Keras 2 configs may name the classes, and the snake_case names of the
+# presets, with a ``V2`` suffix. They resolve, but error messages list only
+# the names above.
+_LEGACY_NAMES = {
+    f"{name}V2": _BUILTINS[name]
+    for name in (
+        *(cls.__name__ for cls in set(_BUILTINS.values())),
+        *("glorot_normal", "glorot_uniform", "he_normal", "he_uniform"),
+        *("lecun_normal", "lecun_uniform"),
+    )
+}
 
 
 def serialize(initializer: Any) -> dict[str, Any] | None:
@@ -214,6 +250,8 @@ def _lookup(name: Any, custom_objects: Mapping[str, Any]) -> Any:
             return custom_objects[name]
         if name in _BUILTINS:
             return _BUILTINS[name]
+        if name in _LEGACY_NAMES:
+            return _LEGACY_NAMES[name]
     known = ", ".join(repr(known) for known in sorted({*_BUILTINS, *custom_objects}))
     raise LazyValueError(
         f"deserialize: unknown initializer {name!r}; known names: {known}; pass "

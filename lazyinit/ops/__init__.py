@@ -1,5 +1,5 @@
 """The ops, one module per family; each op has one kernel and its fold rules."""
 
-from lazyinit.ops import creation, elementwise, linalg, movement, reduction
+from lazyinit.ops import creation, elementwise, linalg, movement, random, reduction
 
-__all__ = ["creation", "elementwise", "linalg", "movement", "reduction"]
+__all__ = ["creation", "elementwise", "linalg", "movement", "random", "reduction"]

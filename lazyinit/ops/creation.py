@@ -2,27 +2,24 @@
 
 from __future__ import annotations
 
-import operator
 from typing import Any
 
 import numpy as np
 
-from lazyinit import random as streams
-from lazyinit.dtypes import check_numeric_or_bool, is_floating, normalize_dtype
+from lazyinit.dtypes import check_numeric_or_bool, normalize_dtype
 from lazyinit.errors import LazyTypeError, LazyValueError
 from lazyinit.graph import Node, register_op
-from lazyinit.shapes import normalize_shape, size_of
+from lazyinit.shapes import normalize_shape
 from lazyinit.tensor import LazyTensor
 
 __all__ = [
     "asarray",
+    "eye",
     "full",
     "full_like",
     "ones",
     "ones_like",
     "placeholder",
-    "random_normal",
-    "random_uniform",
     "zeros",
     "zeros_like",
 ]
@@ -101,11 +98,16 @@ def full(shape: Any, fill_value: Any, dtype: Any = None) -> LazyTensor:
     array([[7, 7, 7],
            [7, 7, 7]], dtype=int16)
     """
-    shape = normalize_shape(shape)
     if dtype is None:
         dtype = np.asarray(fill_value).dtype
-    dtype = check_numeric_or_bool(normalize_dtype(dtype), where="full")
-    return LazyTensor(fill_node(shape, fill_scalar(fill_value, dtype)))
+    return _fill(shape, fill_value, dtype, op="full")
+
+
+def _fill(shape: Any, value: Any, dtype: Any, *, op: str) -> LazyTensor:
+    """The fill behind full, zeros and ones; errors name ``op``."""
+    shape = normalize_shape(shape, argument=f"{op}: shape")
+    dtype = check_numeric_or_bool(normalize_dtype(dtype), where=op)
+    return LazyTensor(fill_node(shape, fill_scalar(value, dtype, op=op)))
 
 
 def zeros(shape: Any, dtype: Any = None) -> LazyTensor:
@@ -118,7 +120,7 @@ def zeros(shape: Any, dtype: Any = None) -> LazyTensor:
     array([[0., 0.],
            [0., 0.]], dtype=float32)
     """
-    return full(shape, 0, normalize_dtype(dtype))
+    return _fill(shape, 0, normalize_dtype(dtype), op="zeros")
 
 
 def ones(shape: Any, dtype: Any = None) -> LazyTensor:
@@ -130,7 +132,7 @@ def ones(shape: Any, dtype: Any = None) -> LazyTensor:
     >>> li.ones(3, dtype=bool).numpy()
     array([ True,  True,  True])
     """
-    return full(shape, 1, normalize_dtype(dtype))
+    return _fill(shape, 1, normalize_dtype(dtype), op="ones")
 
 
 def _like(tensor: Any, value: Any, dtype: Any) -> LazyTensor:
@@ -280,188 +282,45 @@ def placeholder(name: str, shape: Any, dtype: Any = None) -> LazyTensor:
     return LazyTensor(Node("placeholder", (), {"name": name}, shape, dtype))
 
 
-# --- seeded random draws -----------------------------------------------------
+# --- identity matrices -------------------------------------------------------
 
 
-def _flat_slice(node: Node, draw) -> np.ndarray:
-    return draw(node.attrs["seed"], 0, size_of(node.shape)).reshape(node.shape)
+def _eye_kernel(node: Node) -> np.ndarray:
+    rows, cols = node.shape
+    out = np.zeros(node.shape, node.dtype)
+    out.ravel()[:: cols + 1][: min(rows, cols)] = node.attrs["value"]
+    return out
 
 
-def _cast_draw(values: np.ndarray, dtype: np.dtype) -> np.ndarray:
-    return values.astype(dtype, copy=False)
+register_op("eye", _eye_kernel)
 
 
-def _random_normal_kernel(node: Node) -> np.ndarray:
-    attrs = node.attrs
-    values = _flat_slice(node, streams.standard_normal)
-    values *= attrs["stddev"]
-    values += attrs["mean"]
-    return _cast_draw(values, node.dtype)
+def eye_node(shape: tuple[int, int], value: np.generic) -> Node:
+    """A matrix of zeros with ``value`` on its main diagonal, in ``value``'s dtype."""
+    return Node("eye", (), {"value": value}, shape, value.dtype)
 
 
-def _random_uniform_kernel(node: Node) -> np.ndarray:
-    attrs = node.attrs
-    values = _flat_slice(node, streams.uniform)
-    low, high = attrs["minval"], attrs["maxval"]
-    if node.dtype.kind in "iu":
-        return _uniform_integers(values, low, high, node.dtype)
-    values *= high - low
-    values += low
-    values = _cast_draw(values, node.dtype)
-    if high > low:
-        # Rounding (to float64, then to a narrower dtype) can carry a value
-        # just below ``maxval`` up to it; the interval is half-open.
-        below = np.nextafter(node.dtype.type(high), node.dtype.type(low))
-        np.minimum(values, below, out=values)
-    return values
+def eye(rows: Any, cols: Any = None, dtype: Any = None) -> LazyTensor:
+    """A lazy 2-D array with ones on the main diagonal, like ``np.eye``.
 
+    Parameters
+    ----------
+    rows : int
+    cols : int, optional
+        Defaults to ``rows``.
+    dtype : dtype-like, default float32
 
-def _uniform_integers(
-    values: np.ndarray, low: int, high: int, dtype: np.dtype
-) -> np.ndarray:
-    # ``floor(u * span)`` lies in [0, span) for 53-bit uniforms and spans up to
-    # 2**53. Adding ``low`` in the target dtype wraps modulo 2**bits, which
-    # lands exactly on ``low + offset`` because that sum is in range.
-    offsets = np.floor(values * (high - low)).astype(np.uint64)
-    return offsets.astype(dtype) + dtype.type(low)
-
-
-register_op("random_normal", _random_normal_kernel)
-register_op("random_uniform", _random_uniform_kernel)
-
-
-def _seed(seed: Any, op: str) -> int:
-    if seed is None:
-        return streams.fresh_seed()
-    if isinstance(seed, bool | np.bool_):
-        raise LazyTypeError(f"{op}: seed must be an int or None, received {seed!r}")
-    try:
-        seed = operator.index(seed)
-    except TypeError:
-        raise LazyTypeError(
-            f"{op}: seed must be an int or None, received {seed!r}"
-        ) from None
-    if seed < 0:
-        raise LazyValueError(f"{op}: seed must be non-negative, received {seed}")
-    return seed
-
-
-# NOTE: integer draws scale a 53-bit uniform, so spans above 2**53 would
-# leave values unreachable; they raise until the streams expose raw 64-bit
-# words for an unbiased integer draw over the full int64/uint64 range.
-_MAX_INTEGER_SPAN = 2**53
-
-
-def _integer_bound(value: Any, argument: str, dtype: np.dtype, where: str) -> int:
-    is_whole = isinstance(value, int | np.integer) or (
-        isinstance(value, float | np.floating) and float(value).is_integer()
-    )
-    if isinstance(value, bool | np.bool_) or not is_whole:
-        raise LazyValueError(
-            f"{where}: {argument} must be a whole number for integer dtype "
-            f"{dtype}, received {argument}={value!r}"
-        )
-    return int(value)
-
-
-def check_integer_bounds(
-    minval: Any, maxval: Any, dtype: np.dtype, *, where: str
-) -> tuple[int, int]:
-    """Integer bounds of a uniform draw in ``[minval, maxval)`` of ``dtype``.
-
-    Raises ValueError for fractional bounds, an empty range, bounds outside
-    the dtype, or a span the integer kernel cannot draw uniformly.
-    """
-    low = _integer_bound(minval, "minval", dtype, where)
-    high = _integer_bound(maxval, "maxval", dtype, where)
-    info = np.iinfo(dtype)
-    if low >= high:
-        raise LazyValueError(
-            f"{where}: integer draws need minval < maxval, received "
-            f"minval={minval!r}, maxval={maxval!r}"
-        )
-    if low < info.min or high > info.max + 1:
-        raise LazyValueError(
-            f"{where}: bounds [{low}, {high}) do not fit dtype {dtype} "
-            f"[{info.min}, {info.max}]"
-        )
-    if high - low > _MAX_INTEGER_SPAN:
-        raise LazyValueError(
-            f"{where}: integer span maxval - minval = {high - low} exceeds "
-            f"2**53, which integer draws do not support yet"
-        )
-    return low, high
-
-
-def random_normal(
-    shape: Any,
-    mean: float = 0.0,
-    stddev: float = 1.0,
-    dtype: Any = None,
-    seed: int | None = None,
-) -> LazyTensor:
-    """A lazy draw from a normal distribution, counter-based and seeded.
-
-    Element ``i`` depends only on ``seed`` and ``i``, so a slice materializes
-    the same values as the same slice of the whole. Without a seed, a fresh
-    one is drawn now: the tensor's values are fixed when it is built.
+    Returns
+    -------
+    LazyTensor
 
     Examples
     --------
     >>> import lazyinit as li
-    >>> t = li.random_normal((1000,), stddev=2.0, seed=1)
-    >>> bool((t.numpy() == t.numpy()).all())
-    True
-    >>> float(abs(t.numpy().std() - 2.0)) < 0.2
-    True
+    >>> li.eye(2, 3, dtype="int8").numpy()
+    array([[1, 0, 0],
+           [0, 1, 0]], dtype=int8)
     """
-    shape = normalize_shape(shape)
-    dtype = normalize_dtype(dtype)
-    attrs = {
-        "seed": _seed(seed, "random_normal"),
-        "mean": float(mean),
-        "stddev": float(stddev),
-    }
-    return LazyTensor(Node("random_normal", (), attrs, shape, dtype))
-
-
-def random_uniform(
-    shape: Any,
-    minval: float = 0.0,
-    maxval: float = 1.0,
-    dtype: Any = None,
-    seed: int | None = None,
-) -> LazyTensor:
-    """A lazy uniform draw in ``[minval, maxval)``, counter-based and seeded.
-
-    Floating dtypes draw reals; integer dtypes draw whole numbers, so their
-    bounds must be whole numbers with ``minval < maxval``.
-
-    Examples
-    --------
-    >>> import lazyinit as li
-    >>> u = li.random_uniform((100,), -1.0, 1.0, seed=0).numpy()
-    >>> bool((u >= -1).all() and (u < 1).all())
-    True
-    >>> li.random_uniform((8,), 0, 3, dtype="int8", seed=0).numpy()
-    array([...], dtype=int8)
-    """
-    shape = normalize_shape(shape)
-    dtype = normalize_dtype(dtype)
-    if dtype.kind in "iu":
-        minval, maxval = check_integer_bounds(
-            minval, maxval, dtype, where="random_uniform"
-        )
-    elif is_floating(dtype):
-        minval, maxval = float(minval), float(maxval)
-    else:
-        raise LazyValueError(
-            f"random_uniform: dtype expected to be floating point or integer, "
-            f"received {dtype!r}"
-        )
-    attrs = {
-        "seed": _seed(seed, "random_uniform"),
-        "minval": minval,
-        "maxval": maxval,
-    }
-    return LazyTensor(Node("random_uniform", (), attrs, shape, dtype))
+    shape = normalize_shape((rows, rows if cols is None else cols), argument="eye")
+    dtype = check_numeric_or_bool(normalize_dtype(dtype), where="eye")
+    return LazyTensor(eye_node(shape, fill_scalar(1, dtype, op="eye")))
