@@ -26,7 +26,7 @@ from lazyinit.errors import (
     LazyValueError,
     MemoryLimitError,
 )
-from lazyinit.evaluate import evaluate
+from lazyinit.evaluate import Estimate, estimate, evaluate
 from lazyinit.graph import to_networkx as _nodes_to_networkx
 from lazyinit.initializers import *  # noqa: F403  (the TF and Keras names)
 from lazyinit.initializers import __all__ as _initializer_names
@@ -81,6 +81,7 @@ def to_networkx(*tensors: LazyTensor):
 
 
 __all__ = [
+    "Estimate",
     "FoldReport",
     "Function",
     "LazyInitError",
@@ -92,6 +93,7 @@ __all__ = [
     "asarray",
     "broadcast_to",
     "concatenate",
+    "estimate",
     "evaluate",
     "expand_dims",
     "eye",

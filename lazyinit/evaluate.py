@@ -9,96 +9,19 @@ constant, a fed array or another output.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
-
-from lazyinit.errors import LazyTypeError, LazyValueError
-from lazyinit.graph import Node, get_op, topological_order
+from lazyinit.errors import LazyValueError, MemoryLimitError
+from lazyinit.graph import Node, topological_order
+from lazyinit.plan import Plan
+from lazyinit.rewrite import simplify_nodes
 from lazyinit.tensor import LazyTensor
 
-__all__ = ["evaluate", "run_nodes"]
+__all__ = ["Estimate", "estimate", "evaluate"]
 
 logger = logging.getLogger(__name__)
-
-
-def _check_feed(node: Node, value: Any) -> np.ndarray:
-    name = node.attrs["name"]
-    array = value.numpy() if isinstance(value, LazyTensor) else np.asarray(value)
-    if array.shape != node.shape:
-        raise LazyValueError(
-            f"feed: placeholder {name!r} has shape {node.shape}, received an array "
-            f"of shape {array.shape}"
-        )
-    if array.dtype != node.dtype:
-        if not np.can_cast(array.dtype, node.dtype, casting="same_kind"):
-            raise LazyTypeError(
-                f"feed: placeholder {name!r} has dtype {node.dtype}, received dtype "
-                f"{array.dtype}, which does not cast safely"
-            )
-        array = array.astype(node.dtype)
-    return array
-
-
-def _materialize_output(node: Node, array: np.ndarray, owned: bool) -> np.ndarray:
-    if node.op == "full":
-        value = node.attrs["value"]
-        # Only all-zero bits may come from calloc: -0.0 is a zero but not those.
-        if not any(value.tobytes()):
-            return np.zeros(node.shape, node.dtype)  # calloc: pages stay untouched
-        return np.full(node.shape, value, node.dtype)
-    if owned and array.flags.writeable:
-        return array
-    return np.array(array, copy=True)
-
-
-def run_nodes(
-    outputs: Sequence[Node], feed: Mapping[str, Any] | None = None
-) -> list[np.ndarray]:
-    """Evaluate ``outputs`` (nodes) with NumPy, returning fresh arrays."""
-    order = topological_order(outputs)
-    uses: dict[int, int] = {}
-    for node in order:
-        for child in node.inputs:
-            uses[child.id] = uses.get(child.id, 0) + 1
-    for node in outputs:
-        uses[node.id] = uses.get(node.id, 0) + 1
-
-    feed = feed or {}
-    values: dict[int, np.ndarray] = {}
-    # An array is owned when this evaluation made it and nothing else holds
-    # it; views of constants, feeds and fills are borrowed.
-    owned: dict[int, bool] = {}
-    for node in order:
-        if node.op == "placeholder":
-            name = node.attrs["name"]
-            if name not in feed:
-                get_op("placeholder").kernel(node)
-            array = _check_feed(node, feed[name])
-            is_owned = False
-        else:
-            opdef = get_op(node.op)
-            array = opdef.kernel(node, *(values[child.id] for child in node.inputs))
-            # Views may alias their inputs (and each other), so only a fresh
-            # kernel result can be handed out without a copy.
-            is_owned = not opdef.is_view and node.op not in ("constant", "full")
-        values[node.id] = array
-        owned[node.id] = is_owned
-        for child in node.inputs:
-            uses[child.id] -= 1
-            if uses[child.id] == 0:
-                del values[child.id]
-
-    results = []
-    returned: set[int] = set()
-    for node in outputs:
-        array = values[node.id]
-        # The same node asked for twice gets two independent arrays.
-        fresh = owned[node.id] and node.id not in returned
-        results.append(_materialize_output(node, array, fresh))
-        returned.add(node.id)
-    return results
 
 
 def evaluate(
@@ -107,6 +30,7 @@ def evaluate(
     simplify: bool = True,
     exact: bool = False,
     assume_finite: bool = False,
+    max_bytes: int | None = None,
 ) -> Any:
     """Materialize lazy tensors into NumPy arrays.
 
@@ -124,6 +48,9 @@ def evaluate(
     assume_finite : bool, default False
         Treat every operand as finite, so that ``x * 0 -> 0`` may fire on
         inputs that are not proven finite.
+    max_bytes : int, optional
+        Refuse, before allocating anything, a plan whose peak memory (see
+        :func:`lazyinit.estimate`) is above this many bytes.
 
     Returns
     -------
@@ -134,6 +61,9 @@ def evaluate(
     ------
     ValueError
         If a placeholder is not fed, or is fed an array of the wrong shape.
+    MemoryLimitError
+        If the plan needs more than ``max_bytes`` (a ValueError and a
+        MemoryError).
 
     Examples
     --------
@@ -155,5 +85,99 @@ def evaluate(
         from lazyinit.rewrite import simplify_nodes
 
         nodes = simplify_nodes(nodes, exact=exact, assume_finite=assume_finite).outputs
-    results = run_nodes(nodes, feed)
+    plan = Plan(nodes)
+    if max_bytes is not None:
+        _check_memory(plan, max_bytes)
+    results = plan.run(feed)
     return results[0] if len(results) == 1 else tuple(results)
+
+
+def _check_memory(plan: Plan, max_bytes: int) -> None:
+    needed = plan.peak_bytes()
+    if needed > max_bytes:
+        raise MemoryLimitError(
+            f"evaluate: the plan needs {_format_bytes(needed)} at its peak "
+            f"({needed:,} bytes), above max_bytes={max_bytes:,}; evaluate a slice "
+            "or fewer outputs, or raise max_bytes"
+        )
+
+
+def _format_bytes(count: int) -> str:
+    size = float(count)
+    for unit in ("B", "KiB", "MiB", "GiB", "TiB"):
+        if size < 1024 or unit == "TiB":
+            return f"{size:.1f} {unit}" if unit != "B" else f"{count} B"
+        size /= 1024
+    return f"{count} B"
+
+
+def _output_nodes(tensors: tuple[Any, ...], where: str) -> list[Node]:
+    from lazyinit.ops.creation import asarray
+
+    if not tensors:
+        raise LazyValueError(f"{where}: pass at least one tensor")
+    return [(t if isinstance(t, LazyTensor) else asarray(t)).node for t in tensors]
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """What an evaluation will cost, known before anything is allocated.
+
+    ``peak_bytes`` counts the buffers the plan allocates (intermediates and
+    outputs) at the moment most of them are alive; leaves, views and steps
+    written in place allocate nothing. Kernel temporaries are not counted.
+    """
+
+    output_bytes: int
+    peak_bytes: int
+    nodes_before: int
+    nodes_after: int
+
+    def __str__(self) -> str:
+        return (
+            f"outputs {_format_bytes(self.output_bytes)}, peak "
+            f"{_format_bytes(self.peak_bytes)}, nodes {self.nodes_before} -> "
+            f"{self.nodes_after}"
+        )
+
+
+def estimate(
+    *tensors: Any,
+    simplify: bool = True,
+    exact: bool = False,
+    assume_finite: bool = False,
+) -> Estimate:
+    """The bytes and node counts an evaluation of ``tensors`` will need.
+
+    Parameters
+    ----------
+    *tensors : LazyTensor
+    simplify, exact, assume_finite : bool
+        As for :func:`evaluate`: the estimate is of the plan it would run.
+
+    Returns
+    -------
+    Estimate
+        ``output_bytes``, ``peak_bytes``, ``nodes_before`` and ``nodes_after``
+        (folding).
+
+    Examples
+    --------
+    >>> import lazyinit as li
+    >>> w = li.zeros_initializer()(shape=(1024, 1024))
+    >>> x = li.random_normal((8, 1024), seed=0)
+    >>> cost = li.estimate(x @ w + 1.0)
+    >>> cost.output_bytes, cost.peak_bytes, cost.nodes_before, cost.nodes_after
+    (32768, 32768, 5, 1)
+    """
+    nodes = _output_nodes(tensors, "estimate")
+    nodes_before = len(topological_order(nodes))
+    if simplify:
+        nodes = simplify_nodes(nodes, exact=exact, assume_finite=assume_finite).outputs
+    plan = Plan(nodes)
+    return Estimate(
+        output_bytes=plan.output_bytes(),
+        peak_bytes=plan.peak_bytes(),
+        nodes_before=nodes_before,
+        nodes_after=len(plan.nodes),
+    )

@@ -110,23 +110,28 @@ class OpDef:
     ``kernel(node, *arrays)`` computes the op from its input arrays; it is the
     single implementation used both by evaluation and by folding. ``is_view``
     marks ops whose result may alias an input (reshape, transpose, slicing).
+    ``inplace`` marks elementwise kernels that accept ``out=`` and give the
+    same result written into an input buffer of the result's shape and dtype.
     ``rules`` are rewrites owned by the op, tried in order.
     """
 
     name: str
     kernel: Kernel
     is_view: bool = False
+    inplace: bool = False
     rules: list[Rule] = field(default_factory=list)
 
 
 _REGISTRY: dict[str, OpDef] = {}
 
 
-def register_op(name: str, kernel: Kernel, *, is_view: bool = False) -> OpDef:
+def register_op(
+    name: str, kernel: Kernel, *, is_view: bool = False, inplace: bool = False
+) -> OpDef:
     """Register an op by name and return its definition."""
     if name in _REGISTRY:
         raise ValueError(f"op {name!r} is already registered")
-    opdef = OpDef(name, kernel, is_view=is_view)
+    opdef = OpDef(name, kernel, is_view=is_view, inplace=inplace)
     _REGISTRY[name] = opdef
     return opdef
 

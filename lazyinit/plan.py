@@ -94,7 +94,8 @@ class Plan:
         owns its buffer, no other slot (a view) still needs that buffer, and
         shape and dtype match, so the result is the one a new array would get.
         """
-        if not getattr(get_op(node.op), "inplace", False):
+        # 0-d ufunc results are NumPy scalars, which cannot take ``out=``.
+        if not node.shape or not get_op(node.op).inplace:
             return None
         for index in inputs:
             candidate = self.nodes[index]

@@ -89,8 +89,8 @@ def _result_dtype(name: str, dtypes: tuple[np.dtype, ...]) -> np.dtype:
 
 
 def _ufunc_kernel(ufunc: np.ufunc):
-    def kernel(node: Node, *arrays: np.ndarray) -> np.ndarray:
-        return ufunc(*arrays)
+    def kernel(node: Node, *arrays: np.ndarray, out: np.ndarray | None = None):
+        return ufunc(*arrays, out=out)
 
     kernel.__name__ = f"{ufunc.__name__}_kernel"
     return kernel
@@ -123,8 +123,10 @@ def _power_kernel(node: Node, x: np.ndarray, y: np.ndarray) -> np.ndarray:
 
 
 for _name, _ufunc in {**UNARY_UFUNCS, **BINARY_UFUNCS}.items():
-    kernel = _power_kernel if _name == "power" else _ufunc_kernel(_ufunc)
-    register_op(_name, kernel)
+    if _name == "power":
+        register_op(_name, _power_kernel)
+    else:
+        register_op(_name, _ufunc_kernel(_ufunc), inplace=True)
 
 _PY_SCALARS = (bool, int, float, complex)
 
