@@ -94,6 +94,7 @@ def matmul(a: Any, b: Any) -> LazyTensor:
 
 from lazyinit.rewrite import (  # noqa: E402
     RewriteContext,
+    conform,
     exact_sum,
     fill_value,
     make_fill,
@@ -138,3 +139,41 @@ def matmul_absorbs_zeros(node: Node, ctx: RewriteContext) -> Node | None:
         if value is not None and value == 0 and ctx.is_finite(other):
             return make_fill(node, 0)
     return None
+
+
+@rule("matmul")
+def matmul_zeros_keeps_nan(node: Node, ctx: RewriteContext) -> Node | None:
+    """x @ zeros -> (max(x)*0 + min(x)*0) over K, broadcast, and likewise for
+    zeros @ w, when the other operand may hold NaN or inf: a row (column) with
+    one is NaN, as in the product, in O(M*K) instead of O(M*K*N); exact up to
+    a zero's sign. An empty K gives zeros, exactly."""
+    if node.dtype.kind != "f":
+        return None
+    for position, child in enumerate(node.inputs):
+        value = fill_value(child)
+        if value is None or value != 0:
+            continue
+        if _inner_length(node) == 0:
+            return make_fill(node, 0)
+        other = node.inputs[1 - position]
+        if ctx.exact or other.dtype.kind != "f":
+            return None
+        return _nan_rows(node, other, position)
+    return None
+
+
+def _nan_rows(node: Node, other: Node, zeros_position: int) -> Node:
+    from lazyinit.ops import reduction
+
+    zeros = node.inputs[zeros_position]
+    if zeros_position == 1:
+        # x @ zeros: reduce x over its last axis (K).
+        axis, keepdims = -1, len(other.shape) > 1 and len(zeros.shape) > 1
+    else:
+        # zeros @ w: reduce w over its K axis.
+        axis = -2 if len(other.shape) > 1 else -1
+        keepdims = len(other.shape) > 1 and len(zeros.shape) > 1
+    tensor = LazyTensor(other)
+    largest = reduction.max(tensor, axis=axis, keepdims=keepdims) * 0
+    smallest = reduction.min(tensor, axis=axis, keepdims=keepdims) * 0
+    return conform((largest + smallest).node, node)
