@@ -15,7 +15,7 @@ from typing import Any
 
 from lazyinit.errors import LazyValueError, MemoryLimitError
 from lazyinit.graph import Node, topological_order
-from lazyinit.plan import Plan
+from lazyinit.plan import Plan, materialize_output
 from lazyinit.rewrite import simplify_nodes
 from lazyinit.tensor import LazyTensor
 
@@ -76,14 +76,11 @@ def evaluate(
            [1., 1.],
            [1., 1.]], dtype=float32)
     """
-    from lazyinit.ops.creation import asarray
-
-    if not tensors:
-        raise LazyValueError("evaluate: pass at least one tensor")
-    nodes = [(t if isinstance(t, LazyTensor) else asarray(t)).node for t in tensors]
+    nodes = _output_nodes(tensors, "evaluate")
+    if len(nodes) == 1 and nodes[0].op == "full" and max_bytes is None:
+        # A lone fill needs no folding and no plan: calloc or np.full it.
+        return materialize_output(nodes[0], None, owned=False)
     if simplify:
-        from lazyinit.rewrite import simplify_nodes
-
         nodes = simplify_nodes(nodes, exact=exact, assume_finite=assume_finite).outputs
     plan = Plan(nodes)
     if max_bytes is not None:

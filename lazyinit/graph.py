@@ -28,6 +28,7 @@ __all__ = [
 _ids = itertools.count()
 
 Kernel = Callable[..., np.ndarray]
+_set = object.__setattr__  # Node.__setattr__ refuses; construction uses this
 Rule = Callable[["Node", Any], "Node | None"]
 
 
@@ -55,13 +56,13 @@ class Node:
         shape: tuple[int, ...],
         dtype: np.dtype,
     ) -> None:
-        object.__setattr__(self, "op", op)
-        object.__setattr__(self, "inputs", inputs)
-        object.__setattr__(self, "attrs", attrs)
-        object.__setattr__(self, "shape", shape)
-        object.__setattr__(self, "dtype", dtype)
-        object.__setattr__(self, "id", next(_ids))
-        object.__setattr__(self, "_key", None)
+        _set(self, "op", op)
+        _set(self, "inputs", inputs)
+        _set(self, "attrs", attrs)
+        _set(self, "shape", shape)
+        _set(self, "dtype", dtype)
+        _set(self, "id", next(_ids))
+        _set(self, "_key", None)
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError(f"Node is immutable; cannot set {name!r}")
@@ -77,7 +78,7 @@ class Node:
         if key is None:
             inputs = tuple(node.id for node in self.inputs)
             key = (self.op, inputs, _freeze(self.attrs), self.shape, self.dtype.str)
-            object.__setattr__(self, "_key", key)
+            _set(self, "_key", key)
         return key
 
     def __repr__(self) -> str:

@@ -159,7 +159,7 @@ class Plan:
         returned: set[int] = set()
         for node, index in zip(self.outputs, self._output_slots, strict=True):
             fresh = self._owned[index] and index not in returned
-            results.append(_materialize_output(node, values[index], fresh))
+            results.append(materialize_output(node, values[index], fresh))
             returned.add(index)
         return results
 
@@ -194,7 +194,8 @@ def _fed_value(node: Node, feed: Mapping[str, Any]) -> np.ndarray:
     return array
 
 
-def _materialize_output(node: Node, array: np.ndarray, owned: bool) -> np.ndarray:
+def materialize_output(node: Node, array: Any, owned: bool) -> np.ndarray:
+    """The array handed to the caller: fills made writable, borrowed data copied."""
     if node.op == "full":
         value = node.attrs["value"]
         # Only all-zero bits may come from calloc: -0.0 is a zero but not those.

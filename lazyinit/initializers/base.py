@@ -240,6 +240,8 @@ def _constructor_arguments(cls: type) -> tuple[str, ...] | None:
 
 def _partition_arguments(kwargs: Mapping[str, Any], where: str) -> tuple[Any, Any]:
     """``(partition_shape, partition_offset)`` from ``kwargs``; others raise."""
+    if not kwargs:
+        return None, None
     unknown = [key for key in kwargs if key not in _PARTITION_KEYWORDS]
     if unknown:
         listed = ", ".join(repr(key) for key in unknown)

@@ -27,8 +27,10 @@ class _Fill(Initializer):
     fill_value: ClassVar[int] = 0
 
     def generate(self, shape: Shape, dtype: np.dtype) -> LazyTensor:
+        # Shape and dtype are normalized by __call__: build the node directly.
         check_numeric_or_bool(dtype, where=type(self).__name__)
-        return creation.full(shape, self.fill_value, dtype)
+        value = creation.fill_scalar(self.fill_value, dtype, op=type(self).__name__)
+        return LazyTensor(creation.fill_node(shape, value))
 
     def generate_partition(
         self,

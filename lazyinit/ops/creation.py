@@ -25,12 +25,30 @@ __all__ = [
 ]
 
 
+_HELD: dict[tuple[type, str, np.dtype], np.generic] = {}
+_HELD_LIMIT = 4096
+
+
 def fill_scalar(value: Any, dtype: np.dtype, *, op: str = "full") -> np.generic:
     """``value`` held in ``dtype``, as NumPy would store it in an array.
 
     Python ints out of range and non-finite values for integer dtypes raise
-    instead of wrapping silently.
+    instead of wrapping silently. Python scalars are remembered per dtype:
+    building a node is on the hot path of every initializer call.
     """
+    if type(value) not in (int, float, bool):
+        return _hold(value, dtype, op)
+    key = (type(value), repr(value), dtype)  # repr keeps -0.0 and 0.0 apart
+    held = _HELD.get(key)
+    if held is None:
+        held = _hold(value, dtype, op)
+        if len(_HELD) >= _HELD_LIMIT:
+            _HELD.clear()
+        _HELD[key] = held
+    return held
+
+
+def _hold(value: Any, dtype: np.dtype, op: str) -> np.generic:
     if isinstance(value, LazyTensor):
         raise LazyTypeError(f"{op}: fill_value must be a scalar, received a LazyTensor")
     array = np.asarray(value)
