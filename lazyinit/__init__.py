@@ -20,6 +20,7 @@ from lazyinit import initializers, models
 from lazyinit.compiled import Function, function
 from lazyinit.dtypes import normalize_dtype
 from lazyinit.errors import (
+    GraphVerificationError,
     LazyInitError,
     LazyShapeError,
     LazyTypeError,
@@ -60,6 +61,7 @@ from lazyinit.ops.reduction import max, mean, min, prod, sum
 from lazyinit.rewrite import FoldReport, simplify
 from lazyinit.shapes import normalize_shape
 from lazyinit.tensor import LazyTensor
+from lazyinit.verify import verify
 
 __version__ = "0.1.0"
 
@@ -83,6 +85,7 @@ def to_networkx(*tensors: LazyTensor):
 __all__ = [
     "Estimate",
     "FoldReport",
+    "GraphVerificationError",
     "Function",
     "LazyInitError",
     "LazyShapeError",
@@ -124,6 +127,7 @@ __all__ = [
     "to_networkx",
     "transpose",
     "truncated_normal",
+    "verify",
     "zeros",
     "zeros_like",
     *_elementwise_names,

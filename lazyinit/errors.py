@@ -7,6 +7,7 @@ NumPy or TensorFlow user would catch, so ``except ValueError`` keeps working.
 from __future__ import annotations
 
 __all__ = [
+    "GraphVerificationError",
     "LazyInitError",
     "LazyShapeError",
     "LazyTypeError",
@@ -33,3 +34,7 @@ class LazyTypeError(LazyInitError, TypeError):
 
 class MemoryLimitError(LazyValueError, MemoryError):
     """An evaluation would need more memory than the caller allowed."""
+
+
+class GraphVerificationError(LazyInitError, AssertionError):
+    """A graph broke an invariant (a bug in a rewrite, not in user input)."""

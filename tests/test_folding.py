@@ -399,11 +399,14 @@ def test_folding_preserves_values(graph):
 @settings(max_examples=150)
 @given(graphs())
 def test_simplified_graph_infers_the_same_shapes_and_dtypes(graph):
+    li.verify(*graph.outputs)
     for options in ({}, {"exact": True}, {"assume_finite": True}):
         folded = li.simplify(*graph.outputs, **options)
         folded = folded if isinstance(folded, tuple) else (folded,)
         for before, after in zip(graph.outputs, folded, strict=True):
             assert (after.shape, after.dtype) == (before.shape, before.dtype)
+        # Every node a rule built holds the shape and dtype its op infers.
+        li.verify(*folded)
 
 
 @settings(max_examples=150)

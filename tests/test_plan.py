@@ -202,3 +202,32 @@ def test_function_rejects_bad_calls(call, error, message):
     f = li.function([x], x + 1.0)
     with pytest.raises(error, match=message):
         call(f)
+
+
+# --- verify ---------------------------------------------------------------------
+
+
+def test_verify_accepts_a_folded_model_graph():
+    from lazyinit.models import build_parameters, load_config
+
+    config = {**load_config("gpt2"), "n_layer": 1, "n_embd": 16, "n_head": 2}
+    config["vocab_size"] = 40
+    params = build_parameters(config)
+    tensors = [p.tensor for p in params.values()]
+    assert li.verify(*tensors) == len(tensors)
+
+
+def test_verify_catches_a_node_whose_shape_its_op_does_not_give():
+    from lazyinit.graph import Node
+
+    x = li.ones((2, 3))
+    bad = Node("add", (x.node, x.node), {}, (3, 2), x.dtype)
+    with pytest.raises(
+        li.GraphVerificationError, match=r"holds shape \(3, 2\).*gives shape \(2, 3\)"
+    ):
+        li.verify(li.LazyTensor(bad))
+    wrong_dtype = Node(
+        "transpose", (x.node,), {"axes": (1, 0)}, (3, 2), np.dtype("int8")
+    )
+    with pytest.raises(AssertionError, match=r"dtype int8.*dtype float32"):
+        li.verify(li.LazyTensor(wrong_dtype))
