@@ -21,6 +21,7 @@ from lazyinit.compiled import Function, function
 from lazyinit.dtypes import normalize_dtype
 from lazyinit.errors import (
     GraphVerificationError,
+    LazyIndexError,
     LazyInitError,
     LazyShapeError,
     LazyTypeError,
@@ -87,6 +88,7 @@ __all__ = [
     "FoldReport",
     "GraphVerificationError",
     "Function",
+    "LazyIndexError",
     "LazyInitError",
     "LazyShapeError",
     "LazyTensor",

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from lazyinit.errors import LazyTypeError, LazyValueError
-from lazyinit.plan import Plan
+from lazyinit.plan import Plan, check_addressable
 from lazyinit.rewrite import FoldReport, simplify_nodes
 from lazyinit.tensor import LazyTensor
 
@@ -29,6 +29,8 @@ class Function:
     ) -> None:
         if isinstance(inputs, LazyTensor):
             inputs = [inputs]
+        _check_sequence("inputs", inputs, "a placeholder or a sequence of them")
+        _check_sequence("outputs", outputs, "a LazyTensor or a sequence of LazyTensors")
         names = []
         for position, tensor in enumerate(inputs):
             if not isinstance(tensor, LazyTensor) or tensor.op != "placeholder":
@@ -52,6 +54,7 @@ class Function:
         )
         self.report: FoldReport = result.report
         self._plan = Plan(result.outputs)
+        check_addressable(self._plan.nodes, "function")
         missing = set(self._plan.placeholders) - set(names)
         if missing:
             raise LazyValueError(
@@ -78,6 +81,15 @@ class Function:
             feed[name] = value
         results = self._plan.run(feed)
         return results[0] if self._single else tuple(results)
+
+
+def _check_sequence(argument: str, value: Any, expected: str) -> None:
+    if isinstance(value, LazyTensor | Sequence) and not isinstance(value, str):
+        return
+    raise LazyTypeError(
+        f"function: {argument} must be {expected}, received "
+        f"{type(value).__name__} {value!r}"
+    )
 
 
 def function(
@@ -107,7 +119,7 @@ def function(
     Raises
     ------
     TypeError
-        If an input is not a placeholder.
+        If an input is not a placeholder, or an output not a LazyTensor.
     ValueError
         If the outputs need a placeholder that is not among the inputs.
 

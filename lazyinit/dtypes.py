@@ -7,6 +7,7 @@ with ``as_numpy_dtype`` (TensorFlow's ``DType``).
 
 from __future__ import annotations
 
+import importlib.util
 from typing import Any
 
 import numpy as np
@@ -44,7 +45,8 @@ def normalize_dtype(dtype: Any, *, argument: str = "dtype") -> np.dtype:
     Raises
     ------
     TypeError
-        If ``dtype`` is not something NumPy can read as a dtype.
+        If ``dtype`` is not something NumPy can read as a dtype. Names of the
+        ml_dtypes package (``"bfloat16"``) resolve when it is installed.
 
     Examples
     --------
@@ -65,10 +67,44 @@ def normalize_dtype(dtype: Any, *, argument: str = "dtype") -> np.dtype:
     try:
         return np.dtype(dtype)
     except TypeError as exc:
+        extension = _ml_dtype(dtype) if isinstance(dtype, str) else None
+        if extension is not None:
+            return extension
+        hint = ""
+        if _needs_ml_dtypes(dtype):
+            hint = f"; {dtype!r} needs the ml_dtypes package: pip install ml_dtypes"
         raise LazyTypeError(
             f"{argument}: cannot interpret {dtype!r} as a dtype; expected a NumPy "
-            "dtype, a name such as 'float32', or a type such as float"
+            f"dtype, a name such as 'float32', or a type such as float{hint}"
         ) from exc
+
+
+# Names of the dtypes ml_dtypes adds (bfloat16, float8_e4m3fn, int4, ...).
+_ML_DTYPES_PREFIXES = ("bfloat", "bcomplex", "complex32", "float4", "float6", "float8")
+_ML_DTYPES_PREFIXES += ("int1", "int2", "int4", "uint1", "uint2", "uint4")
+
+
+def _needs_ml_dtypes(dtype: Any) -> bool:
+    """True for an ml_dtypes name while ml_dtypes is not installed."""
+    return (
+        isinstance(dtype, str)
+        and dtype.startswith(_ML_DTYPES_PREFIXES)
+        and importlib.util.find_spec("ml_dtypes") is None
+    )
+
+
+def _ml_dtype(name: str) -> np.dtype | None:
+    """The ml_dtypes dtype called ``name``, or None."""
+    # NumPy knows these names only once ml_dtypes is imported, and importing
+    # it costs time, so it is imported on the first name NumPy does not know.
+    try:
+        import ml_dtypes
+    except ImportError:
+        return None
+    scalar_type = getattr(ml_dtypes, name, None)
+    if isinstance(scalar_type, type) and issubclass(scalar_type, np.generic):
+        return np.dtype(scalar_type)
+    return None
 
 
 def is_floating(dtype: np.dtype) -> bool:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 __all__ = [
     "GraphVerificationError",
+    "LazyIndexError",
     "LazyInitError",
     "LazyShapeError",
     "LazyTypeError",
@@ -22,6 +23,14 @@ class LazyInitError(Exception):
 
 class LazyValueError(LazyInitError, ValueError):
     """A bad value: a shape, an axis, a config key, an argument out of range."""
+
+
+class LazyIndexError(LazyValueError, IndexError):
+    """An index out of range of its axis.
+
+    Also an ``IndexError``: code written for NumPy catches that, and Python's
+    sequence iteration stops on it.
+    """
 
 
 class LazyShapeError(LazyValueError):

@@ -13,9 +13,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from lazyinit.errors import LazyValueError, MemoryLimitError
+from lazyinit.errors import LazyTypeError, LazyValueError, MemoryLimitError
 from lazyinit.graph import Node, topological_order
-from lazyinit.plan import Plan, materialize_output
+from lazyinit.plan import Plan, check_addressable, materialize_output
 from lazyinit.rewrite import simplify_nodes
 from lazyinit.tensor import LazyTensor
 
@@ -59,11 +59,15 @@ def evaluate(
 
     Raises
     ------
+    TypeError
+        If ``feed`` is not a mapping, or feeds an array whose dtype does not
+        cast safely to the placeholder's.
     ValueError
-        If a placeholder is not fed, or is fed an array of the wrong shape.
+        If a placeholder is not fed, or is fed an array of the wrong shape or
+        integers out of the range of its dtype.
     MemoryLimitError
-        If the plan needs more than ``max_bytes`` (a ValueError and a
-        MemoryError).
+        If the plan needs more than ``max_bytes``, or holds an array larger
+        than NumPy can make (a ValueError and a MemoryError).
 
     Examples
     --------
@@ -77,12 +81,19 @@ def evaluate(
            [1., 1.]], dtype=float32)
     """
     nodes = _output_nodes(tensors, "evaluate")
+    if feed is not None and not isinstance(feed, Mapping):
+        raise LazyTypeError(
+            f"evaluate: feed must be a mapping of placeholder names to arrays, "
+            f"received {type(feed).__name__}"
+        )
     if len(nodes) == 1 and nodes[0].op == "full" and max_bytes is None:
         # A lone fill needs no folding and no plan: calloc or np.full it.
+        check_addressable(nodes, "evaluate")
         return materialize_output(nodes[0], None, owned=False)
     if simplify:
         nodes = simplify_nodes(nodes, exact=exact, assume_finite=assume_finite).outputs
     plan = Plan(nodes)
+    check_addressable(plan.nodes, "evaluate")
     if max_bytes is not None:
         _check_memory(plan, max_bytes)
     results = plan.run(feed)

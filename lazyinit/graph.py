@@ -15,6 +15,8 @@ from typing import Any
 import networkx as nx
 import numpy as np
 
+from lazyinit.shapes import MAX_DIMS, check_ndim
+
 __all__ = [
     "Node",
     "OpDef",
@@ -56,6 +58,9 @@ class Node:
         shape: tuple[int, ...],
         dtype: np.dtype,
     ) -> None:
+        if len(shape) > MAX_DIMS:
+            # Ops that add axes (expand_dims, stack, broadcasting) meet here.
+            check_ndim(shape, op=op)
         _set(self, "op", op)
         _set(self, "inputs", inputs)
         _set(self, "attrs", attrs)

@@ -13,10 +13,10 @@ from typing import Any
 
 import numpy as np
 
-from lazyinit.errors import LazyTypeError, LazyValueError
+from lazyinit.errors import LazyTypeError, LazyValueError, MemoryLimitError
 from lazyinit.graph import Node, get_op, topological_order
 
-__all__ = ["Plan"]
+__all__ = ["Plan", "check_addressable"]
 
 _LEAF_OPS = frozenset({"constant", "full", "placeholder"})
 
@@ -141,7 +141,7 @@ class Plan:
 
     def run(self, feed: Mapping[str, Any] | None = None) -> list[np.ndarray]:
         """Run the plan; placeholders are looked up in ``feed`` by name."""
-        feed = feed or {}
+        feed = {} if feed is None else feed
         values: list[Any] = [None] * len(self._steps)
         for index, (node, kernel, inputs, frees) in enumerate(self._steps):
             if node.op == "placeholder":
@@ -162,6 +162,22 @@ class Plan:
             results.append(materialize_output(node, values[index], fresh))
             returned.add(index)
         return results
+
+
+# NumPy refuses an array whose byte count does not fit an intp.
+_MAX_ARRAY_BYTES = int(np.iinfo(np.intp).max)
+
+
+def check_addressable(nodes: Sequence[Node], where: str) -> None:
+    """Refuse, before allocating, a node larger than any NumPy array can be."""
+    for node in nodes:
+        needed = _nbytes(node)
+        if needed > _MAX_ARRAY_BYTES:
+            raise MemoryLimitError(
+                f"{where}: {node.op} of shape {node.shape} and dtype {node.dtype} "
+                f"needs {needed:,} bytes, more than the {_MAX_ARRAY_BYTES:,} any "
+                "NumPy array can hold; evaluate a slice instead"
+            )
 
 
 def _nbytes(node: Node) -> int:
@@ -190,8 +206,25 @@ def _fed_value(node: Node, feed: Mapping[str, Any]) -> np.ndarray:
                 f"feed: placeholder {name!r} has dtype {node.dtype}, received dtype "
                 f"{array.dtype}, which does not cast safely"
             )
+        _check_integer_range(name, array, node.dtype)
         array = array.astype(node.dtype)
     return array
+
+
+def _check_integer_range(name: str, array: np.ndarray, dtype: np.dtype) -> None:
+    """Refuse integers that ``dtype`` cannot hold: astype would wrap them."""
+    if dtype.kind not in "iu" or np.can_cast(array.dtype, dtype, casting="safe"):
+        return
+    if not array.size:
+        return
+    info = np.iinfo(dtype)
+    low, high = int(array.min()), int(array.max())
+    if low < info.min or high > info.max:
+        bad = low if low < info.min else high
+        raise LazyValueError(
+            f"feed: placeholder {name!r} has dtype {dtype}, received the value "
+            f"{bad}, outside its range [{info.min}, {info.max}]"
+        )
 
 
 def materialize_output(node: Node, array: Any, owned: bool) -> np.ndarray:

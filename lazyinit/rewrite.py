@@ -28,6 +28,9 @@ __all__ = [
     "conform",
     "exact_sum",
     "fill_value",
+    "has_sign_bit",
+    "is_negative_zero",
+    "is_positive_zero",
     "make_fill",
     "rule",
     "simplify",
@@ -154,9 +157,24 @@ def conform(x: Node, like: Node) -> Node:
     return tensor.node
 
 
+def has_sign_bit(value: np.generic) -> bool:
+    """True when the sign bit of ``value``, or of either part of a complex, is set."""
+    # np.signbit has no complex loop; a complex zero carries two signs.
+    if value.dtype.kind == "c":
+        return bool(np.signbit(value.real) or np.signbit(value.imag))
+    return bool(np.signbit(value))
+
+
 def is_positive_zero(value: np.generic) -> bool:
-    """True for 0 of an integer or bool dtype, and for +0.0."""
-    return value == 0 and not np.signbit(value)
+    """True for 0 of an integer or bool dtype, +0.0, and complex +0.0 + 0.0j."""
+    return bool(value == 0) and not has_sign_bit(value)
+
+
+def is_negative_zero(value: np.generic) -> bool:
+    """True for -0.0, and for a complex zero whose two parts are both -0.0."""
+    if value.dtype.kind == "c":
+        return bool(value == 0 and np.signbit(value.real) and np.signbit(value.imag))
+    return bool(value == 0 and value.dtype.kind == "f" and np.signbit(value))
 
 
 def exact_sum(value: np.generic, count: int) -> np.generic | None:
@@ -178,13 +196,19 @@ def exact_sum(value: np.generic, count: int) -> np.generic | None:
     dtype = value.dtype
     if count == 0:
         return dtype.type(0)
+    if dtype.kind == "c":
+        # NumPy sums the real and imaginary parts independently.
+        real, imag = exact_sum(value.real, count), exact_sum(value.imag, count)
+        if real is None or imag is None:
+            return None
+        return dtype.type(complex(real, imag))
     if dtype.kind in "iu":
         with np.errstate(all="ignore"):
             return (np.asarray(value) * np.asarray(count % 2**64).astype(dtype))[()]
     if dtype.kind == "b":
         return value
     if dtype.kind != "f" or dtype.itemsize < 4:
-        return value if value == 0 and not np.signbit(value) else None
+        return value if is_positive_zero(value) else None
     if not np.isfinite(value):
         return value
     if value == 0:

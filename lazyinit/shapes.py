@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import operator
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Sequence, Set
 from typing import Any
 
 import numpy as np
@@ -11,8 +11,10 @@ import numpy as np
 from lazyinit.errors import LazyShapeError, LazyTypeError, LazyValueError
 
 __all__ = [
+    "MAX_DIMS",
     "Shape",
     "broadcast_shapes",
+    "check_ndim",
     "normalize_axes",
     "normalize_axis",
     "normalize_shape",
@@ -20,6 +22,10 @@ __all__ = [
 ]
 
 Shape = tuple[int, ...]
+
+# NumPy's compile-time limit (NPY_MAXDIMS); it is not public in NumPy 2, and
+# an array with more dimensions cannot be made, so the graph refuses them.
+MAX_DIMS = 64
 
 
 def _normalize_dim(dim: Any, position: int, argument: str, shape: Any) -> int:
@@ -66,9 +72,10 @@ def normalize_shape(shape: Any, *, argument: str = "shape") -> Shape:
     Raises
     ------
     ValueError
-        For negative or unknown (None) dimensions.
+        For negative or unknown (None) dimensions, or more than 64 of them.
     TypeError
-        For dimensions that are not integers (floats, bools, strings).
+        For dimensions that are not integers (floats, bools, strings), and for
+        sets, which have no order.
 
     Examples
     --------
@@ -83,7 +90,11 @@ def normalize_shape(shape: Any, *, argument: str = "shape") -> Shape:
     ...
     lazyinit.errors.LazyValueError: shape: dimension 1 of (2, -1) is -1; ...
     """
-    if isinstance(shape, tuple) and all(type(d) is int and d >= 0 for d in shape):
+    if (
+        isinstance(shape, tuple)
+        and len(shape) <= MAX_DIMS
+        and all(type(d) is int and d >= 0 for d in shape)
+    ):
         return shape
     as_list = getattr(shape, "as_list", None)
     if callable(as_list):
@@ -107,8 +118,23 @@ def normalize_shape(shape: Any, *, argument: str = "shape") -> Shape:
                 f"{argument}: expected an int or a sequence of ints, received {shape!r}"
             )
         return (_normalize_dim(shape, 0, argument, shape),)
-    dims = list(shape)
-    return tuple(_normalize_dim(d, i, argument, shape) for i, d in enumerate(dims))
+    if isinstance(shape, Set):
+        raise LazyTypeError(
+            f"{argument}: expected an int or a sequence of ints, received the "
+            f"{type(shape).__name__} {shape!r}, which has no order"
+        )
+    dims = tuple(_normalize_dim(d, i, argument, shape) for i, d in enumerate(shape))
+    check_ndim(dims, op=argument)
+    return dims
+
+
+def check_ndim(shape: Shape, *, op: str) -> None:
+    """Refuse a shape with more dimensions than NumPy arrays can have."""
+    if len(shape) > MAX_DIMS:
+        raise LazyValueError(
+            f"{op}: {len(shape)} dimensions requested; NumPy arrays have at most "
+            f"{MAX_DIMS}"
+        )
 
 
 def size_of(shape: Shape) -> int:

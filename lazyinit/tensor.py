@@ -7,6 +7,7 @@ its values are computed only by :func:`lazyinit.evaluate` (or ``numpy()``,
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -98,6 +99,12 @@ class LazyTensor:
         if not self.node.shape:
             raise TypeError("len() of a 0-d lazy tensor")
         return self.node.shape[0]
+
+    def __iter__(self) -> Iterator[LazyTensor]:
+        # Raise here, not on the first next(): NumPy's iter() of a 0-d array does.
+        if not self.node.shape:
+            raise LazyTypeError("iteration over a 0-d lazy tensor")
+        return (self[i] for i in range(self.node.shape[0]))
 
     def __repr__(self) -> str:
         return (
@@ -268,24 +275,51 @@ class LazyTensor:
         """The matrix transpose of the last two axes."""
         return movement.matrix_transpose(self)
 
-    def sum(self, axis: Any = None, dtype: Any = None, keepdims: bool = False):
+    def sum(
+        self,
+        axis: Any = None,
+        dtype: Any = None,
+        out: None = None,
+        keepdims: bool = False,
+    ) -> LazyTensor:
         """Sum over ``axis`` as ``np.sum`` does."""
+        _refuse_out("sum", out)
         return reduction.sum(self, axis=axis, dtype=dtype, keepdims=keepdims)
 
-    def mean(self, axis: Any = None, dtype: Any = None, keepdims: bool = False):
+    def mean(
+        self,
+        axis: Any = None,
+        dtype: Any = None,
+        out: None = None,
+        keepdims: bool = False,
+    ) -> LazyTensor:
         """Mean over ``axis`` as ``np.mean`` does."""
+        _refuse_out("mean", out)
         return reduction.mean(self, axis=axis, dtype=dtype, keepdims=keepdims)
 
-    def prod(self, axis: Any = None, dtype: Any = None, keepdims: bool = False):
+    def prod(
+        self,
+        axis: Any = None,
+        dtype: Any = None,
+        out: None = None,
+        keepdims: bool = False,
+    ) -> LazyTensor:
         """Product over ``axis`` as ``np.prod`` does."""
+        _refuse_out("prod", out)
         return reduction.prod(self, axis=axis, dtype=dtype, keepdims=keepdims)
 
-    def max(self, axis: Any = None, keepdims: bool = False) -> LazyTensor:
+    def max(
+        self, axis: Any = None, out: None = None, keepdims: bool = False
+    ) -> LazyTensor:
         """Maximum over ``axis`` as ``np.max`` does."""
+        _refuse_out("max", out)
         return reduction.max(self, axis=axis, keepdims=keepdims)
 
-    def min(self, axis: Any = None, keepdims: bool = False) -> LazyTensor:
+    def min(
+        self, axis: Any = None, out: None = None, keepdims: bool = False
+    ) -> LazyTensor:
         """Minimum over ``axis`` as ``np.min`` does."""
+        _refuse_out("min", out)
         return reduction.min(self, axis=axis, keepdims=keepdims)
 
     def squeeze(self, axis: Any = None) -> LazyTensor:
@@ -295,6 +329,17 @@ class LazyTensor:
     def take(self, indices: Any, axis: int | None = None) -> LazyTensor:
         """Take elements along an axis (``np.take``)."""
         return movement.take(self, indices, axis=axis)
+
+
+def _refuse_out(op: str, out: Any) -> None:
+    """Refuse an ``out=`` array: a lazy tensor's result is a new node."""
+    # np.sum(t), np.mean(t), np.max(t) call these methods with out=None, so
+    # the keyword is accepted; only a real output array is refused.
+    if out is not None:
+        raise LazyTypeError(
+            f"{op}: out= is not supported by lazy tensors, received "
+            f"{type(out).__name__}; expected None (evaluate, then write the result)"
+        )
 
 
 def _describe_op(node: Node) -> str:

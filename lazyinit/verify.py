@@ -27,9 +27,11 @@ Inferred = tuple[tuple[int, ...], np.dtype]
 def _ufunc(node: Node) -> Inferred:
     if len(node.inputs) == 1:
         built = elementwise.apply_unary(node.op, node.inputs[0])
-    else:
-        built = elementwise.apply_binary(node.op, *node.inputs)
-    return built.shape, built.dtype
+        return built.shape, built.dtype
+    # Only shape and dtype: folding may turn an exponent into a known negative
+    # integer that building would refuse, while evaluation raises as the
+    # unfolded graph does.
+    return elementwise.infer_binary(node.op, *node.inputs)
 
 
 def _where(node: Node) -> Inferred:

@@ -420,3 +420,17 @@ def test_wrong_feed(array, error, message, simplify):
     x = li.placeholder("x", (2,))
     with pytest.raises(error, match=message):
         li.evaluate(x + 1.0, feed={"x": array}, simplify=simplify)
+
+
+@pytest.mark.parametrize(
+    ("dtype", "array", "bad"),
+    [
+        ("uint8", np.array([1, 256], np.uint16), "256"),
+        ("int8", np.array([127, 128], np.int16), "128"),
+        ("int64", np.array([1, 2**63], np.uint64), str(2**63)),
+    ],
+)
+def test_feed_integers_out_of_range_are_refused(dtype, array, bad):
+    x = li.placeholder("x", (2,), dtype)
+    with pytest.raises(ValueError, match=rf"'x' has dtype {dtype}.*value {bad}"):
+        li.evaluate(x, feed={"x": array})

@@ -819,3 +819,28 @@ def test_compiled_functions_keep_negative_zero_fills():
     f = li.function([x], [x * 2, li.full((2,), -0.0, "float32")], exact=True)
     _, zeros = f(np.ones(2, np.float32))
     assert np.signbit(zeros).all()
+
+
+@pytest.mark.parametrize("dtype", ["complex64", "complex128"])
+@pytest.mark.parametrize("count", [1, 3, 7, 10])
+def test_complex_fill_reductions_match_numpy_bit_for_bit(dtype, count):
+    # np.mean divides a complex64 sum in complex128; (3-7j) over 7 elements
+    # shows the difference.
+    fill = li.full((count,), 3 - 7j, dtype)
+    for y in (fill.sum(), fill.mean(), fill @ li.ones(count, dtype)):
+        for options in ({}, {"exact": True}):
+            assert_bit_identical(
+                li.evaluate(y, **options), li.evaluate(y, simplify=False)
+            )
+
+
+def test_power_with_a_folded_negative_integer_exponent_still_verifies():
+    # -(-128) wraps to -128 in int8: folding makes a fill exponent that
+    # building refuses, and evaluation raises as the unfolded graph does.
+    x = li.asarray(np.array(2, np.int8))
+    y = x ** -li.full((), -128, "int8")
+    li.verify(li.simplify(y))
+    with pytest.raises(ValueError, match="negative integer powers"):
+        li.evaluate(y, simplify=False)
+    with pytest.raises(ValueError, match="negative integer powers"):
+        li.evaluate(y)

@@ -12,7 +12,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from lazyinit.dtypes import check_numeric_or_bool
-from lazyinit.errors import LazyTypeError
+from lazyinit.errors import LazyTypeError, LazyValueError
 from lazyinit.initializers.base import Initializer
 from lazyinit.ops import creation, movement
 from lazyinit.shapes import Shape, size_of
@@ -117,10 +117,10 @@ class Constant(Initializer):
     TypeError
         If ``value`` is of another kind (a ``LazyTensor``, a dict, a
         string), or, when called, if it can neither be broadcast nor
-        reshaped to the shape.
+        reshaped to the shape, or is complex and the dtype real.
     ValueError
-        When called with a dtype that is not numeric or bool, or with
-        partition arguments.
+        If ``value`` holds an integer beyond 64 bits; when called with a
+        dtype that is not numeric or bool, or with partition arguments.
 
     Notes
     -----
@@ -159,6 +159,13 @@ class Constant(Initializer):
             raise LazyTypeError(
                 f"Constant: value cannot be read as an array: {exc}"
             ) from exc
+        if array.dtype == object and _holds_only_ints(array):
+            # NumPy keeps Python ints beyond 64 bits as objects.
+            raise LazyValueError(
+                f"Constant: value {value!r} holds an integer too large for any "
+                f"integer dtype; the representable range is "
+                f"[{np.iinfo(np.int64).min}, {np.iinfo(np.uint64).max}]"
+            )
         if array.dtype.kind not in "biufc":
             raise LazyTypeError(
                 f"Constant: value must hold numbers or bools, received {value!r} "
@@ -172,6 +179,12 @@ class Constant(Initializer):
     def generate(self, shape: Shape, dtype: np.dtype) -> LazyTensor:
         check_numeric_or_bool(dtype, where="Constant")
         array = self._array
+        if array.dtype.kind == "c" and dtype.kind != "c":
+            # Casting would drop the imaginary part; TensorFlow refuses too.
+            raise LazyTypeError(
+                f"Constant: value {self.value!r} is complex and cannot be held in "
+                f"dtype {dtype}; pass a complex dtype or a real value"
+            )
         if array.ndim == 0:
             return creation.full(shape, array[()], dtype)
 
@@ -196,6 +209,12 @@ class Constant(Initializer):
         {'value': [[1.0, 0.0], [0.0, 1.0]]}
         """
         return {"value": self.value}
+
+
+def _holds_only_ints(array: np.ndarray) -> bool:
+    return array.size > 0 and all(
+        isinstance(item, int) and not isinstance(item, bool) for item in array.flat
+    )
 
 
 def _is_broadcastable(source: Shape, target: Shape) -> bool:

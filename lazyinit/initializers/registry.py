@@ -157,7 +157,8 @@ def deserialize(
         For an unknown name (the message lists the known ones), a dict
         without ``class_name``, or a config key the class does not accept.
     TypeError
-        If ``config`` is neither a dict, a str nor None.
+        If ``config`` is neither a dict, a str nor None, if its ``config`` is
+        not a mapping, or if ``custom_objects`` is not a mapping.
 
     Examples
     --------
@@ -173,6 +174,11 @@ def deserialize(
     ...
     lazyinit.errors.LazyValueError: deserialize: unknown initializer 'Glorot'; ...
     """
+    if custom_objects is not None and not isinstance(custom_objects, Mapping):
+        raise LazyTypeError(
+            f"deserialize: custom_objects must be a mapping of names to classes or "
+            f"functions, received {type(custom_objects).__name__} {custom_objects!r}"
+        )
     custom_objects = dict(custom_objects or {})
     if config is None:
         return None
@@ -190,7 +196,11 @@ def deserialize(
             f"{sorted(config)}"
         )
     class_name = config["class_name"]
-    arguments = config.get("config") or {}
+    # Only a missing or null config means "no arguments": an empty list is as
+    # malformed as a full one, and from_config says so.
+    arguments = config.get("config")
+    if arguments is None:
+        arguments = {}
     if class_name == "function":
         return _lookup(config.get("registered_name") or arguments, custom_objects)
     registered_name = config.get("registered_name")
@@ -206,9 +216,9 @@ def get(identifier: Any) -> Callable[..., Any] | None:
     ----------
     identifier : None, str, dict, class, Initializer or callable
         None gives None; a name or a config dict goes through
-        :func:`deserialize`; a class is instantiated with no arguments; an
-        initializer or any other callable ``f(shape, dtype=None)`` is
-        returned as it is.
+        :func:`deserialize`; a class is instantiated with no arguments and
+        must give an initializer or a callable; an initializer or any other
+        callable ``f(shape, dtype=None)`` is returned as it is.
 
     Returns
     -------
@@ -234,7 +244,14 @@ def get(identifier: Any) -> Callable[..., Any] | None:
     if isinstance(identifier, str | Mapping):
         return deserialize(identifier)
     if isinstance(identifier, type):
-        return identifier()
+        instance = identifier()
+        if isinstance(instance, Initializer) or callable(instance):
+            return instance
+        raise LazyValueError(
+            f"get: could not interpret initializer identifier {identifier!r}: "
+            f"calling it gave {instance!r}, which is neither an Initializer nor "
+            f"callable"
+        )
     if callable(identifier):
         return identifier
     raise LazyValueError(

@@ -77,6 +77,12 @@ def load_config(source: str | os.PathLike[str]) -> dict[str, Any]:
     """
     path = Path(source)
     if path.is_dir():
+        if not (path / "config.json").is_file():
+            raise ConfigError(
+                f"cannot read config {str(source)!r}: the folder holds no "
+                f"config.json; pass a config.json path, a folder that holds one, or "
+                f"one of the bundled names {bundled_configs()}"
+            )
         path = path / "config.json"
     if not path.exists() and str(source) in bundled_configs():
         folder = resources.files("lazyinit.models") / "configs"

@@ -182,10 +182,15 @@ def _operand(value: Any, op: str) -> Node:
         ) from exc
 
 
+def infer_binary(name: str, x: Node, y: Node) -> tuple[tuple[int, ...], np.dtype]:
+    """The shape and dtype of binary ufunc ``name`` on two nodes."""
+    shape = broadcast_shapes(x.shape, y.shape, op=name)
+    return shape, _result_dtype(name, (x.dtype, y.dtype))
+
+
 def apply_binary(name: str, x: Node, y: Node) -> Node:
     """Build the node of binary ufunc ``name`` on two nodes."""
-    shape = broadcast_shapes(x.shape, y.shape, op=name)
-    dtype = _result_dtype(name, (x.dtype, y.dtype))
+    shape, dtype = infer_binary(name, x, y)
     if name == "power" and dtype.kind in "iu":
         _check_integer_exponent(y, dtype)
     return Node(name, (x, y), {}, shape, dtype)
@@ -361,6 +366,7 @@ from lazyinit.rewrite import (  # noqa: E402
     RewriteContext,
     conform,
     fill_value,
+    is_negative_zero,
     is_positive_zero,
     make_fill,
     rule,
@@ -400,13 +406,32 @@ def _is_float(dtype: np.dtype) -> bool:
     return dtype.kind in "fc"
 
 
+def _held(value: np.generic, dtype: np.dtype) -> np.generic:
+    """``value`` as the kernel sees it: cast to the node's dtype."""
+    return np.asarray(value).astype(dtype)[()]
+
+
+def _complex_unit_applies(ctx: RewriteContext, x: Node) -> bool:
+    """True when ``x * 1`` or ``x / 1`` may be replaced by ``x`` in a complex node.
+
+    NumPy multiplies and divides complex numbers with the full formula, so the
+    unit's zero imaginary part meets the other part of ``x``: ``(inf+0j) * 1``
+    is ``inf+nanj`` and a zero part may change sign. Only the signs of zeros
+    differ when ``x`` is finite, which the default mode allows and exact
+    mode does not.
+    """
+    return not ctx.exact and ctx.is_finite(x)
+
+
 @rule("add")
 def add_zero(node: Node, ctx: RewriteContext) -> Node | None:
     """x + 0 -> x; exact for integers and for x + (-0.0), else up to a zero's sign."""
     for position, value in _fills(node):
         if value != 0:
             continue
-        if ctx.exact and _is_float(node.dtype) and not np.signbit(value):
+        # Only -0.0 (per part for a complex: -0.0-0.0j) is an exact identity.
+        is_exact = is_negative_zero(_held(value, node.dtype))
+        if ctx.exact and _is_float(node.dtype) and not is_exact:
             continue
         return conform(_other(node, position), node)
     return None
@@ -417,7 +442,11 @@ def subtract_zero(node: Node, ctx: RewriteContext) -> Node | None:
     """x - 0 -> x, 0 - x -> -x; exact for integers and x - (+0.0)."""
     first, second = (fill_value(child) for child in node.inputs)
     keeps_sign = not ctx.exact or not _is_float(node.dtype)
-    if second is not None and second == 0 and (keeps_sign or is_positive_zero(second)):
+    if (
+        second is not None
+        and second == 0
+        and (keeps_sign or is_positive_zero(_held(second, node.dtype)))
+    ):
         return conform(node.inputs[0], node)
     if first is not None and first == 0 and not (ctx.exact and _is_float(node.dtype)):
         return apply_unary("negative", conform(node.inputs[1], node))
@@ -426,10 +455,15 @@ def subtract_zero(node: Node, ctx: RewriteContext) -> Node | None:
 
 @rule("multiply")
 def multiply_one(node: Node, ctx: RewriteContext) -> Node | None:
-    """x * 1 -> x; always exact."""
+    """x * 1 -> x; exact for real dtypes, for complex up to a zero's sign when x
+    is finite."""
     for position, value in _fills(node):
-        if value == 1:
-            return conform(_other(node, position), node)
+        if value != 1:
+            continue
+        other = _other(node, position)
+        if node.dtype.kind == "c" and not _complex_unit_applies(ctx, other):
+            continue
+        return conform(other, node)
     return None
 
 
@@ -447,20 +481,26 @@ def multiply_zero(node: Node, ctx: RewriteContext) -> Node | None:
 
 @rule("divide")
 def divide_one(node: Node, ctx: RewriteContext) -> Node | None:
-    """x / 1 -> x; always exact."""
+    """x / 1 -> x; exact for real dtypes, for complex up to a zero's sign when x
+    is finite."""
     value = fill_value(node.inputs[1])
-    if value is not None and value == 1:
-        return conform(node.inputs[0], node)
-    return None
+    if value is None or value != 1:
+        return None
+    if node.dtype.kind == "c" and not _complex_unit_applies(ctx, node.inputs[0]):
+        return None
+    return conform(node.inputs[0], node)
 
 
 @rule("power")
 def power_identities(node: Node, ctx: RewriteContext) -> Node | None:
-    """x ** 1 -> x and x ** 0 -> 1 (NaN ** 0 is 1 too); always exact."""
+    """x ** 1 -> x and x ** 0 -> 1 (NaN ** 0 is 1 too); always exact, except that
+    a complex zero ** 1 is +0+0j whatever the signs of its parts."""
     value = fill_value(node.inputs[1])
     if value is None:
         return None
     if value == 1:
+        if ctx.exact and node.dtype.kind == "c":
+            return None
         return conform(node.inputs[0], node)
     if value == 0:
         return make_fill(node, 1)

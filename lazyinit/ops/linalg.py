@@ -97,6 +97,7 @@ from lazyinit.rewrite import (  # noqa: E402
     conform,
     exact_sum,
     fill_value,
+    has_sign_bit,
     make_fill,
     rule,
 )
@@ -121,10 +122,35 @@ def matmul_fills(node: Node, ctx: RewriteContext) -> Node | None:
         exact_product = Fraction(float(a_held)) * Fraction(float(b_held))
         if exact_product != Fraction(float(product)):
             return None
+    if node.dtype.kind == "c" and not _is_exact_complex_product(a_held[()], b_held[()]):
+        return None
     total = exact_sum(product, _inner_length(node))
-    if total is None or (ctx.exact and node.dtype.kind in "fc" and np.signbit(total)):
+    if total is None or (ctx.exact and node.dtype.kind in "fc" and has_sign_bit(total)):
         return None
     return make_fill(node, total)
+
+
+def _is_exact_complex_product(a: np.complexfloating, b: np.complexfloating) -> bool:
+    """True when the four real products of ``a * b`` and their sums are exact."""
+    # BLAS may order or fuse the parts of a complex product differently from
+    # NumPy's scalar multiply; with every step exact, all orders agree. A
+    # non-finite part gives NaNs that depend on the order, so it never folds.
+    if not (np.isfinite(a) and np.isfinite(b)):
+        return False
+    part = a.real.dtype
+    terms = [(a.real, b.real), (a.imag, b.imag), (a.real, b.imag), (a.imag, b.real)]
+    exact = [Fraction(float(x)) * Fraction(float(y)) for x, y in terms]
+    sums = [exact[0] - exact[1], exact[2] + exact[3]]
+    return all(_is_representable(v, part) for v in exact + sums)
+
+
+def _is_representable(value: Fraction, dtype: np.dtype) -> bool:
+    """True when ``value`` is a finite number of the float ``dtype`` exactly."""
+    try:
+        rounded = np.float64(float(value)).astype(dtype)
+    except OverflowError:
+        return False
+    return bool(np.isfinite(rounded)) and Fraction(float(rounded)) == value
 
 
 @rule("matmul")

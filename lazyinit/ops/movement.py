@@ -8,7 +8,12 @@ from typing import Any
 
 import numpy as np
 
-from lazyinit.errors import LazyShapeError, LazyTypeError, LazyValueError
+from lazyinit.errors import (
+    LazyIndexError,
+    LazyShapeError,
+    LazyTypeError,
+    LazyValueError,
+)
 from lazyinit.graph import Node, register_op
 from lazyinit.shapes import (
     broadcast_shapes,
@@ -281,7 +286,7 @@ def _normalize_index(index: Any, shape: tuple[int, ...]) -> tuple[Any, ...]:
                     f"indices (use li.take for index arrays), received {item!r}"
                 ) from None
             if not -shape[axis] <= position < shape[axis]:
-                raise LazyValueError(
+                raise LazyIndexError(
                     f"getitem: index {position} is out of bounds for axis {axis} "
                     f"with size {shape[axis]}"
                 )
@@ -383,7 +388,7 @@ def take(x: Any, indices: Any, axis: int | None = None) -> LazyTensor:
         low, high = int(data.min()), int(data.max())
         if low < -length or high >= length:
             bad = high if high >= length else low
-            raise LazyValueError(
+            raise LazyIndexError(
                 f"take: index {bad} is out of bounds for axis {axis} with size {length}"
             )
     shape = node.shape[:axis] + idx.shape + node.shape[axis + 1 :]
@@ -400,6 +405,24 @@ def _concatenate_kernel(node: Node, *arrays: np.ndarray) -> np.ndarray:
 register_op("concatenate", _concatenate_kernel)
 
 
+def _as_sequence(tensors: Any, op: str) -> Sequence[Any]:
+    """``tensors`` as a sequence; a lazy tensor is the sequence of its rows."""
+    # NumPy iterates an array passed where a sequence of arrays is expected,
+    # so np.concatenate of a 2-D array joins its rows.
+    if isinstance(tensors, LazyTensor):
+        if not tensors.shape:
+            raise LazyTypeError(
+                f"{op}: need a sequence of arrays, received a 0-d lazy tensor"
+            )
+        return list(tensors)
+    if not isinstance(tensors, Sequence):
+        raise LazyValueError(
+            f"{op}: need a non-empty sequence of arrays, received "
+            f"{type(tensors).__name__}"
+        )
+    return tensors
+
+
 def concatenate(tensors: Sequence[Any], axis: int = 0) -> LazyTensor:
     """Lazy ``np.concatenate`` along an existing axis.
 
@@ -409,11 +432,8 @@ def concatenate(tensors: Sequence[Any], axis: int = 0) -> LazyTensor:
     >>> li.concatenate([li.zeros((2, 3)), li.ones((1, 3))]).shape
     (3, 3)
     """
-    if (
-        isinstance(tensors, LazyTensor)
-        or not isinstance(tensors, Sequence)
-        or not tensors
-    ):
+    tensors = _as_sequence(tensors, op="concatenate")
+    if not tensors:
         raise LazyValueError("concatenate: need a non-empty sequence of arrays")
     nodes = [_node(t) for t in tensors]
     first = nodes[0]
@@ -449,11 +469,8 @@ def stack(tensors: Sequence[Any], axis: int = 0) -> LazyTensor:
     >>> li.stack([li.zeros(3), li.ones(3)], axis=1).shape
     (3, 2)
     """
-    if (
-        isinstance(tensors, LazyTensor)
-        or not isinstance(tensors, Sequence)
-        or not tensors
-    ):
+    tensors = _as_sequence(tensors, op="stack")
+    if not tensors:
         raise LazyValueError("stack: need a non-empty sequence of arrays")
     nodes = [_node(t) for t in tensors]
     for i, other in enumerate(nodes[1:], start=1):

@@ -134,6 +134,7 @@ from lazyinit.rewrite import (  # noqa: E402
     RewriteContext,
     exact_sum,
     fill_value,
+    has_sign_bit,
     make_fill,
     rule,
 )
@@ -164,7 +165,7 @@ def sum_of_fill(node: Node, ctx: RewriteContext) -> Node | None:
     if value is None:
         return None
     total = exact_sum(_held(value, node.dtype), _reduced_count(node))
-    if total is None or (ctx.exact and node.dtype.kind in "fc" and np.signbit(total)):
+    if total is None or (ctx.exact and node.dtype.kind in "fc" and has_sign_bit(total)):
         return None
     return make_fill(node, total)
 
@@ -197,9 +198,11 @@ def mean_of_fill(node: Node, ctx: RewriteContext) -> Node | None:
         return make_fill(node, np.asarray(0, accumulator) / np.intp(0))
     held = _held(value, accumulator)
     total = exact_sum(held, count)
-    if total is None or (ctx.exact and np.signbit(held) and held == 0):
+    if total is None or (ctx.exact and held == 0 and has_sign_bit(held)):
         return None
-    return make_fill(node, (np.asarray(total) / np.asarray(count, accumulator))[()])
+    # np.mean divides by the count as an intp, so a complex64 sum is divided in
+    # complex128, whose rounding differs from complex64's; divide the same way.
+    return make_fill(node, (np.asarray(total) / np.intp(count))[()])
 
 
 @rule("prod")
