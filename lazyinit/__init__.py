@@ -18,6 +18,7 @@ use them.
 
 from lazyinit import initializers, models
 from lazyinit.compiled import Function, function
+from lazyinit.display import draw, explain, to_dot
 from lazyinit.dtypes import normalize_dtype
 from lazyinit.errors import (
     GraphVerificationError,
@@ -100,7 +101,9 @@ __all__ = [
     "concatenate",
     "estimate",
     "evaluate",
+    "draw",
     "expand_dims",
+    "explain",
     "eye",
     "full",
     "full_like",
@@ -126,6 +129,7 @@ __all__ = [
     "stack",
     "sum",
     "take",
+    "to_dot",
     "to_networkx",
     "transpose",
     "truncated_normal",

@@ -255,6 +255,11 @@ class FoldReport:
     nodes_before: int = 0
     nodes_after: int = 0
 
+    def _repr_html_(self) -> str:
+        from lazyinit.display import report_html
+
+        return report_html(self)
+
     def __str__(self) -> str:
         lines = [f"nodes: {self.nodes_before} -> {self.nodes_after}"]
         lines += [f"  {name}: {count}" for name, count in self.fired.most_common()]

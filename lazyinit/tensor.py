@@ -120,6 +120,11 @@ class LazyTensor:
 
     __hash__ = None  # type: ignore[assignment]  # == builds a lazy tensor
 
+    def _repr_html_(self) -> str:
+        from lazyinit.display import tensor_html
+
+        return tensor_html(self)
+
     def node_count(self) -> int:
         """The number of nodes in this tensor's graph."""
         return len(topological_order([self.node]))
