@@ -277,8 +277,7 @@ class SimplifyResult:
 def _apply_rules(node: Node, ctx: RewriteContext, report: FoldReport) -> Node:
     for _ in range(RULE_BUDGET_PER_NODE):
         for function in get_op(node.op).rules:
-            with np.errstate(all="ignore"):
-                replacement = function(node, ctx)
+            replacement = function(node, ctx)
             if replacement is not None and replacement is not node:
                 name = rule_name(function)
                 report.fired[name] += 1
@@ -300,30 +299,56 @@ def simplify_nodes(
     report.nodes_before = len(order)
     replaced: dict[int, Node] = {}
     canonical: dict[tuple, Node] = {}
-    for node in order:
-        inputs = tuple(replaced[child.id] for child in node.inputs)
-        if any(new is not old for new, old in zip(inputs, node.inputs, strict=True)):
-            node_now = Node(node.op, inputs, node.attrs, node.shape, node.dtype)
-        else:
-            node_now = node
-        node_now = _apply_rules(node_now, ctx, report)
-        node_now = _merge(node_now, canonical, replaced)
-        replaced[node.id] = node_now
+    # Folding computes with NumPy kernels on fill values; what they warn about
+    # (0/0, overflow) is warned again by the evaluation that needs the value.
+    with np.errstate(all="ignore"):
+        for node in order:
+            inputs = tuple(replaced[child.id] for child in node.inputs)
+            if any(
+                new is not old for new, old in zip(inputs, node.inputs, strict=True)
+            ):
+                node_now = Node(node.op, inputs, node.attrs, node.shape, node.dtype)
+            else:
+                node_now = node
+            node_now = _apply_rules(node_now, ctx, report)
+            node_now = _settle(node_now, ctx, report, canonical, replaced)
+            replaced[node.id] = node_now
     new_outputs = [replaced[node.id] for node in outputs]
     report.nodes_after = len(topological_order(new_outputs))
     return SimplifyResult(new_outputs, report)
 
 
-def _merge(node: Node, canonical: dict[tuple, Node], replaced: dict[int, Node]) -> Node:
-    # A rule may return a node built from fresh intermediates (a cast, a
-    # broadcast); merge those bottom-up too so equal structure shares a node.
+def _settle(
+    node: Node,
+    ctx: RewriteContext,
+    report: FoldReport,
+    canonical: dict[tuple, Node],
+    replaced: dict[int, Node],
+    depth: int = 0,
+) -> Node:
+    """Merge ``node`` with its structural equal, after settling its inputs.
+
+    A rule may return a node built on fresh intermediates (a cast, a
+    broadcast, a reduction); those are folded and merged here too, bottom-up,
+    so they get the same treatment as the nodes the user built.
+    """
+    inputs = []
     for child in node.inputs:
-        if child.id not in replaced:
-            replaced[child.id] = _merge(child, canonical, replaced)
-    inputs = tuple(replaced.get(child.id, child) for child in node.inputs)
+        settled = replaced.get(child.id)
+        if settled is None:
+            folded = _apply_rules(child, ctx, report)
+            settled = _settle(folded, ctx, report, canonical, replaced, depth + 1)
+            replaced[child.id] = settled
+        inputs.append(settled)
     if any(new is not old for new, old in zip(inputs, node.inputs, strict=True)):
-        node = Node(node.op, inputs, node.attrs, node.shape, node.dtype)
-    return canonical.setdefault(node.key, node)
+        node = Node(node.op, tuple(inputs), node.attrs, node.shape, node.dtype)
+        if depth < RULE_BUDGET_PER_NODE:
+            folded = _apply_rules(node, ctx, report)
+            if folded is not node:
+                return _settle(folded, ctx, report, canonical, replaced, depth + 1)
+    settled = canonical.setdefault(node.key, node)
+    replaced[settled.id] = settled  # settled nodes are never visited again
+    return settled
 
 
 def simplify(

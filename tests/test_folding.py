@@ -566,7 +566,9 @@ def test_absorbing_rules_fire_on_provably_finite_operands(name, build, rule):
 def test_absorbing_rules_wait_for_a_proof(operand):
     folded, report = li.simplify(operand * 0.0, report=True)
     assert report.fired["multiply_zero"] == 0
-    assert folded.op == "multiply"
+    # The multiply stays (possibly moved under a broadcast of its operand).
+    ops = {node.op for node in topological_order([folded.node])}
+    assert folded.op != "full" and "multiply" in ops
 
 
 def test_exact_mode_keeps_float_absorbing_rules_off():

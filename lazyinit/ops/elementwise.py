@@ -570,3 +570,28 @@ def negative_negative(node: Node, ctx: RewriteContext) -> Node | None:
     if x.op == "negative" and x.inputs[0].dtype == node.dtype:
         return x.inputs[0]
     return None
+
+
+@rule(*UNARY_UFUNCS, *BINARY_UFUNCS)
+def elementwise_under_broadcast(node: Node, ctx: RewriteContext) -> Node | None:
+    """op(broadcast_to(a), fill) -> broadcast_to(op(a, fill)), and likewise
+    for unary ops: the kernel runs on a's elements, not on every copy of them;
+    always exact (the same kernel on the same values)."""
+    spread = [child for child in node.inputs if child.op == "broadcast_to"]
+    if len(spread) != 1:
+        return None
+    inputs = []
+    for child in node.inputs:
+        if child is spread[0]:
+            inputs.append(child.inputs[0])
+        elif child.op == "full":
+            inputs.append(fill_node((), child.attrs["value"]))
+        else:
+            return None
+    shape, dtype = (
+        infer_binary(node.op, *inputs)
+        if len(inputs) == 2
+        else (inputs[0].shape, node.dtype)
+    )
+    inner = Node(node.op, tuple(inputs), {}, shape, dtype)
+    return Node("broadcast_to", (inner,), {}, node.shape, node.dtype)
