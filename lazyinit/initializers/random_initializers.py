@@ -36,7 +36,40 @@ from lazyinit.tensor import LazyTensor
 __all__ = ["RandomNormal", "RandomUniform", "TruncatedNormal"]
 
 
-class RandomNormal(Initializer):
+class _Normal(Initializer):
+    """A normal-family draw with ``mean``, ``stddev`` and ``seed``."""
+
+    draw = staticmethod(random.random_normal)
+
+    def __init__(
+        self, mean: float = 0.0, stddev: float = 0.05, seed: int | None = None
+    ) -> None:
+        where = type(self).__name__
+        self.mean = check_real(mean, "mean", where=where)
+        self.stddev = check_real(stddev, "stddev", where=where)
+        if self.stddev < 0:
+            raise LazyValueError(
+                f"{where}: stddev must be non-negative, received stddev={stddev!r}"
+            )
+        self.seed = check_seed(seed, where=where)
+
+    def generate(self, shape: Shape, dtype: np.dtype) -> LazyTensor:
+        check_floating(dtype, where=type(self).__name__)
+        return self.draw(shape, self.mean, self.stddev, dtype, self.seed)
+
+    def get_config(self) -> dict[str, Any]:
+        """``mean``, ``stddev`` and the constructor's ``seed``.
+
+        Examples
+        --------
+        >>> import lazyinit as li
+        >>> li.RandomNormal().get_config()
+        {'mean': 0.0, 'stddev': 0.05, 'seed': None}
+        """
+        return {"mean": self.mean, "stddev": self.stddev, "seed": self.seed}
+
+
+class RandomNormal(_Normal):
     """Initializer that generates tensors with a normal distribution.
 
     Parameters
@@ -72,31 +105,7 @@ class RandomNormal(Initializer):
     lazyinit.errors.LazyValueError: RandomNormal: stddev must be non-negative, ...
     """
 
-    def __init__(
-        self, mean: float = 0.0, stddev: float = 0.05, seed: int | None = None
-    ) -> None:
-        self.mean = check_real(mean, "mean", where="RandomNormal")
-        self.stddev = check_real(stddev, "stddev", where="RandomNormal")
-        if self.stddev < 0:
-            raise LazyValueError(
-                f"RandomNormal: stddev must be non-negative, received stddev={stddev!r}"
-            )
-        self.seed = check_seed(seed, where="RandomNormal")
-
-    def generate(self, shape: Shape, dtype: np.dtype) -> LazyTensor:
-        check_floating(dtype, where="RandomNormal")
-        return random.random_normal(shape, self.mean, self.stddev, dtype, self.seed)
-
-    def get_config(self) -> dict[str, Any]:
-        """``mean``, ``stddev`` and the constructor's ``seed``.
-
-        Examples
-        --------
-        >>> import lazyinit as li
-        >>> li.RandomNormal().get_config()
-        {'mean': 0.0, 'stddev': 0.05, 'seed': None}
-        """
-        return {"mean": self.mean, "stddev": self.stddev, "seed": self.seed}
+    draw = staticmethod(random.random_normal)
 
 
 class RandomUniform(Initializer):
@@ -175,7 +184,7 @@ class RandomUniform(Initializer):
         return {"minval": self.minval, "maxval": self.maxval, "seed": self.seed}
 
 
-class TruncatedNormal(Initializer):
+class TruncatedNormal(_Normal):
     """Initializer that generates tensors with a truncated normal distribution.
 
     Values farther than two standard deviations from the mean are redrawn,
@@ -214,29 +223,4 @@ class TruncatedNormal(Initializer):
     True
     """
 
-    def __init__(
-        self, mean: float = 0.0, stddev: float = 0.05, seed: int | None = None
-    ) -> None:
-        self.mean = check_real(mean, "mean", where="TruncatedNormal")
-        self.stddev = check_real(stddev, "stddev", where="TruncatedNormal")
-        if self.stddev < 0:
-            raise LazyValueError(
-                f"TruncatedNormal: stddev must be non-negative, received "
-                f"stddev={stddev!r}"
-            )
-        self.seed = check_seed(seed, where="TruncatedNormal")
-
-    def generate(self, shape: Shape, dtype: np.dtype) -> LazyTensor:
-        check_floating(dtype, where="TruncatedNormal")
-        return random.truncated_normal(shape, self.mean, self.stddev, dtype, self.seed)
-
-    def get_config(self) -> dict[str, Any]:
-        """``mean``, ``stddev`` and the constructor's ``seed``.
-
-        Examples
-        --------
-        >>> import lazyinit as li
-        >>> li.TruncatedNormal().get_config()
-        {'mean': 0.0, 'stddev': 0.05, 'seed': None}
-        """
-        return {"mean": self.mean, "stddev": self.stddev, "seed": self.seed}
+    draw = staticmethod(random.truncated_normal)
