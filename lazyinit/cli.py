@@ -1,10 +1,15 @@
-"""The ``lazyinit`` command line: ``demo`` and ``inspect``.
+"""The ``lazyinit`` command line: ``demo``, ``inspect`` and ``materialize``.
 
 ``lazyinit demo`` builds GPT-2 small from its bundled config, prints every
 parameter and the totals, folds a forward graph over a short token batch,
 materializes the logits and checks them against the unfolded graph.
 ``lazyinit inspect CONFIG`` prints the parameter table and totals of any
 supported Hugging Face style ``config.json`` (or a bundled name).
+
+``lazyinit materialize CONFIG OUT_DIR`` writes the initial checkpoint of a
+configuration chunk by chunk (safetensors, npy or zarr), within a memory
+budget, resuming an interrupted run; ``--workers N`` runs it on a local Dask
+cluster.
 
 Exit codes: 0 on success, 1 when the demo's check fails, 2 for a usage or
 config error.
@@ -116,6 +121,34 @@ def _parser() -> argparse.ArgumentParser:
     )
     inspect.set_defaults(run=_run_inspect)
 
+    materialize = commands.add_parser(
+        "materialize",
+        help="write the initial checkpoint of a config.json, chunk by chunk",
+        description="Write every parameter of a model configuration to OUT_DIR "
+        "within a memory budget. An interrupted run resumes when run again.",
+    )
+    materialize.add_argument("config", help="a config.json path or bundled name")
+    materialize.add_argument("out_dir", help="the directory (or store) to write")
+    materialize.add_argument(
+        "--format", choices=("safetensors", "npy", "zarr"), default="safetensors"
+    )
+    materialize.add_argument(
+        "--max-memory", default="2GB", help="memory budget, e.g. 2GB or 512MiB"
+    )
+    materialize.add_argument(
+        "--workers", type=int, default=0, help="run on a local Dask cluster of N"
+    )
+    materialize.add_argument(
+        "--dtype", default="float32", help="parameter dtype (default float32)"
+    )
+    materialize.add_argument(
+        "--no-progress", dest="progress", action="store_false", help="no bar"
+    )
+    materialize.add_argument(
+        "--seed", type=int, default=0, help="model seed (default 0)"
+    )
+    materialize.set_defaults(run=_run_materialize)
+
     for command in (demo, inspect):
         command.add_argument(
             "--seed", type=int, default=0, help="model seed (default 0)"
@@ -144,6 +177,64 @@ def _run_inspect(args: argparse.Namespace, out: TextIO) -> int:
     params, seconds = _timed(build_parameters, config, seed=args.seed, dtype=dtype)
     _print_parameters(out, config, args.config, params, seconds, args)
     return EXIT_OK
+
+
+def _run_materialize(args: argparse.Namespace, out: TextIO) -> int:
+    from lazyinit.errors import LazyInitError
+    from lazyinit.materialize import materialize_to, parse_bytes
+
+    dtype = _floating_dtype(args.dtype)
+    try:
+        budget = parse_bytes(args.max_memory)
+    except LazyInitError as exc:
+        raise UsageError(str(exc).replace("max_memory", "--max-memory")) from None
+    if args.workers < 0:
+        raise UsageError(f"--workers must be >= 0, received {args.workers}")
+    config = load_config(args.config)
+    params = build_parameters(config, seed=args.seed, dtype=dtype)
+    tensors = {name: param.tensor for name, param in params.items()}
+    total = parameter_bytes(params)
+    print(
+        f"writing {len(tensors)} tensors ({_human_bytes(total)}) to "
+        f"{args.out_dir} as {args.format}, max memory {_human_bytes(budget)}",
+        file=out,
+    )
+    options = {"format": args.format, "max_memory": budget, "progress": args.progress}
+    start = time.perf_counter()
+    try:
+        if args.workers:
+            _materialize_on_cluster(tensors, args, options)
+        else:
+            materialize_to(tensors, args.out_dir, **options)
+    except ImportError as exc:
+        raise UsageError(f"{exc.name or exc} is not installed: {exc}") from None
+    except (LazyInitError, OSError) as exc:
+        raise UsageError(str(exc)) from None
+    seconds = time.perf_counter() - start
+    print(
+        f"done in {seconds:.1f} s ({total / seconds / 1e9:.2f} GB/s)",
+        file=out,
+    )
+    return EXIT_OK
+
+
+def _materialize_on_cluster(tensors: dict, args: argparse.Namespace, options) -> None:
+    from distributed import Client, LocalCluster
+
+    from lazyinit.materialize import materialize_to
+
+    memory = options["max_memory"] // args.workers
+    with (
+        LocalCluster(
+            n_workers=args.workers,
+            threads_per_worker=1,
+            processes=True,
+            memory_limit=max(memory, 2**28),
+            dashboard_address=None,
+        ) as cluster,
+        Client(cluster) as client,
+    ):
+        materialize_to(tensors, args.out_dir, client=client, **options)
 
 
 def _run_demo(args: argparse.Namespace, out: TextIO) -> int:

@@ -86,6 +86,11 @@ class Node:
             _set(self, "_key", key)
         return key
 
+    def __reduce__(self) -> tuple:
+        # Rebuilt through __init__, so that a node unpickled in another
+        # process takes a fresh id from that process's counter.
+        return (Node, (self.op, self.inputs, self.attrs, self.shape, self.dtype))
+
     def __repr__(self) -> str:
         return f"Node({self.op}, shape={self.shape}, dtype={self.dtype}, id={self.id})"
 
