@@ -7,6 +7,7 @@ from typing import Any
 
 from lazyinit.errors import LazyTypeError, LazyValueError
 from lazyinit.plan import Plan, check_addressable
+from lazyinit.progress import is_long, progress_bar
 from lazyinit.rewrite import FoldReport, simplify_nodes
 from lazyinit.tensor import LazyTensor
 
@@ -62,6 +63,8 @@ class Function:
                 "not among the inputs"
             )
         self.input_names = tuple(names)
+        # Decided once: a short plan never pays for looking at the settings.
+        self._is_long = is_long(self._plan.nodes)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         if len(args) > len(self.input_names):
@@ -79,7 +82,8 @@ class Function:
             if name in feed:
                 raise LazyTypeError(f"function: input {name!r} given twice")
             feed[name] = value
-        results = self._plan.run(feed)
+        bar = progress_bar(None, self._plan.nodes) if self._is_long else None
+        results = self._plan.run(feed, progress=bar)
         return results[0] if self._single else tuple(results)
 
 

@@ -9,13 +9,14 @@ constant, a fed array or another output.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from lazyinit.errors import LazyTypeError, LazyValueError, MemoryLimitError
 from lazyinit.graph import Node, topological_order
 from lazyinit.plan import Plan, check_addressable, materialize_output
+from lazyinit.progress import progress_bar
 from lazyinit.rewrite import simplify_nodes
 from lazyinit.tensor import LazyTensor
 
@@ -31,6 +32,7 @@ def evaluate(
     exact: bool = False,
     assume_finite: bool = False,
     max_bytes: int | None = None,
+    progress: bool | Callable[..., Iterable[Any]] | None = None,
 ) -> Any:
     """Materialize lazy tensors into NumPy arrays.
 
@@ -51,6 +53,13 @@ def evaluate(
     max_bytes : int, optional
         Refuse, before allocating anything, a plan whose peak memory (see
         :func:`lazyinit.estimate`) is above this many bytes.
+    progress : bool or callable, optional
+        Show a progress bar over the plan's steps (True) or never (False).
+        None, the default, follows ``li.config.progress``, then the
+        ``LAZYINIT_PROGRESS`` environment variable, then shows one only for
+        a long plan seen by a person (see :mod:`lazyinit.progress`). A
+        callable with tqdm's signature, ``progress(steps, total=n)``, is
+        used as the bar.
 
     Returns
     -------
@@ -96,7 +105,7 @@ def evaluate(
     check_addressable(plan.nodes, "evaluate")
     if max_bytes is not None:
         _check_memory(plan, max_bytes)
-    results = plan.run(feed)
+    results = plan.run(feed, progress=progress_bar(progress, plan.nodes))
     return results[0] if len(results) == 1 else tuple(results)
 
 

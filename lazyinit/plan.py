@@ -8,7 +8,7 @@ steps, with no graph walk and no dictionary of node ids.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -139,11 +139,41 @@ class Plan:
         """The bytes of the arrays the run returns."""
         return sum(_nbytes(node) for node in self.outputs)
 
-    def run(self, feed: Mapping[str, Any] | None = None) -> list[np.ndarray]:
-        """Run the plan; placeholders are looked up in ``feed`` by name."""
+    def run(
+        self,
+        feed: Mapping[str, Any] | None = None,
+        *,
+        progress: Callable[..., Iterable[Any]] | None = None,
+    ) -> list[np.ndarray]:
+        """Run the plan; placeholders are looked up in ``feed`` by name.
+
+        ``progress``, when given, wraps the steps as tqdm does
+        (``progress(steps, total=n)`` yields them and reports each); without
+        it the loop runs over the steps themselves, at no cost.
+        """
         feed = {} if feed is None else feed
+        if progress is None:
+            values = self._execute(self._steps, feed)
+        else:
+            steps = progress(self._steps, total=len(self._steps))
+            try:
+                values = self._execute(steps, feed)
+            finally:
+                close = getattr(steps, "close", None)
+                if close is not None:
+                    close()  # also when a kernel raised: the bar must not linger
+        results = []
+        returned: set[int] = set()
+        for node, index in zip(self.outputs, self._output_slots, strict=True):
+            fresh = self._owned[index] and index not in returned
+            results.append(materialize_output(node, values[index], fresh))
+            returned.add(index)
+        return results
+
+    def _execute(self, steps: Iterable[Any], feed: Mapping[str, Any]) -> list[Any]:
+        """Run ``steps`` (this plan's, perhaps wrapped); the values by slot."""
         values: list[Any] = [None] * len(self._steps)
-        for index, (node, kernel, inputs, frees) in enumerate(self._steps):
+        for index, (node, kernel, inputs, frees) in enumerate(steps):
             if node.op == "placeholder":
                 values[index] = _fed_value(node, feed)
             else:
@@ -155,13 +185,7 @@ class Plan:
                     values[index] = kernel(node, *arrays, out=values[reuse])
             for dead in frees:
                 values[dead] = None
-        results = []
-        returned: set[int] = set()
-        for node, index in zip(self.outputs, self._output_slots, strict=True):
-            fresh = self._owned[index] and index not in returned
-            results.append(materialize_output(node, values[index], fresh))
-            returned.add(index)
-        return results
+        return values
 
 
 # NumPy refuses an array whose byte count does not fit an intp.

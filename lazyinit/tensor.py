@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from lazyinit.errors import LazyTypeError
+from lazyinit.errors import LazyTypeError, LazyValueError
 from lazyinit.graph import Node, topological_order
 
 __all__ = ["LazyTensor", "as_tensor"]
@@ -36,9 +36,6 @@ class LazyTensor:
     """
 
     __slots__ = ("node",)
-
-    # NumPy's binary operators defer to ours (``array + lazy`` is lazy).
-    __array_ufunc__ = None
 
     node: Node
 
@@ -144,14 +141,53 @@ class LazyTensor:
 
         return evaluate(self, **options)
 
+    # --- NumPy and array API protocols (the tables are in lazyinit.interop) ---
+
     def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
-        if copy is False:
-            raise ValueError(
-                "a LazyTensor cannot be converted to an array without a copy: "
-                "its values are computed on demand"
+        from lazyinit import interop
+
+        return interop.to_array(self, dtype, copy)
+
+    def __array_ufunc__(
+        self, ufunc: np.ufunc, method: str, *inputs: Any, **kwargs: Any
+    ) -> Any:
+        from lazyinit import interop
+
+        return interop.apply_ufunc(ufunc, method, inputs, kwargs)
+
+    def __array_function__(
+        self, func: Any, types: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
+    ) -> Any:
+        from lazyinit import interop
+
+        return interop.apply_function(func, types, args, kwargs)
+
+    def __array_namespace__(self, /, *, api_version: str | None = None) -> Any:
+        """The array API standard namespace, :mod:`lazyinit.array_api`.
+
+        Examples
+        --------
+        >>> import lazyinit as li
+        >>> xp = li.ones((2, 3)).__array_namespace__()
+        >>> xp.sum(xp.ones((2, 3)), axis=0).shape
+        (3,)
+        """
+        from lazyinit.array_api import namespace
+
+        return namespace(api_version)
+
+    @property
+    def device(self) -> str:
+        """Where the values are computed: always ``"cpu"`` (NumPy)."""
+        return "cpu"
+
+    def to_device(self, device: Any, /, *, stream: Any = None) -> LazyTensor:
+        """This tensor on ``device``; only ``"cpu"`` exists."""
+        if device != "cpu":
+            raise LazyValueError(
+                f"to_device: the only device is 'cpu', received {device!r}"
             )
-        array = self.numpy()
-        return array if dtype is None else array.astype(dtype, copy=False)
+        return self
 
     # --- operators ---------------------------------------------------------------
 
