@@ -16,8 +16,9 @@ use them.
 ((8, 4096), 1.0, 1.0)
 """
 
-from lazyinit import initializers, models
+from lazyinit import array_api, initializers, interop, models
 from lazyinit.compiled import Function, function
+from lazyinit.dask import to_dask
 from lazyinit.display import draw, explain, to_dot
 from lazyinit.dtypes import normalize_dtype
 from lazyinit.errors import (
@@ -33,6 +34,7 @@ from lazyinit.evaluate import Estimate, estimate, evaluate
 from lazyinit.graph import to_networkx as _nodes_to_networkx
 from lazyinit.initializers import *  # noqa: F403  (the TF and Keras names)
 from lazyinit.initializers import __all__ as _initializer_names
+from lazyinit.materialize import materialize_to
 from lazyinit.ops.creation import (
     asarray,
     eye,
@@ -60,6 +62,7 @@ from lazyinit.ops.movement import (
 )
 from lazyinit.ops.random import random_normal, random_uniform, truncated_normal
 from lazyinit.ops.reduction import max, mean, min, prod, sum
+from lazyinit.progress import config
 from lazyinit.rewrite import FoldReport, simplify
 from lazyinit.shapes import normalize_shape
 from lazyinit.tensor import LazyTensor
@@ -96,9 +99,11 @@ __all__ = [
     "LazyTypeError",
     "LazyValueError",
     "MemoryLimitError",
+    "array_api",
     "asarray",
     "broadcast_to",
     "concatenate",
+    "config",
     "estimate",
     "evaluate",
     "draw",
@@ -109,6 +114,8 @@ __all__ = [
     "full_like",
     "function",
     "initializers",
+    "interop",
+    "materialize_to",
     "matmul",
     "matrix_transpose",
     "max",
@@ -129,6 +136,7 @@ __all__ = [
     "stack",
     "sum",
     "take",
+    "to_dask",
     "to_dot",
     "to_networkx",
     "transpose",
