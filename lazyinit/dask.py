@@ -43,9 +43,11 @@ def block_slices(chunks: tuple[tuple[int, ...], ...]):
 
     Examples
     --------
-    >>> list(block_slices(((2, 1), (3,))))
-    [((0, 0), (slice(0, 2, None), slice(0, 3, None))), ((1, 0), (slice(2, 3, None), slice(0, 3, None)))]
-    """  # noqa: E501
+    >>> for position, index in block_slices(((2, 1), (3,))):
+    ...     print(position, index)
+    (0, 0) (slice(0, 2, None), slice(0, 3, None))
+    (1, 0) (slice(2, 3, None), slice(0, 3, None))
+    """
     starts = [np.cumsum((0, *sizes)).tolist() for sizes in chunks]
     for position in itertools.product(*(range(len(sizes)) for sizes in chunks)):
         index = tuple(

@@ -127,9 +127,13 @@ def chunk_regions(
     Examples
     --------
     >>> block, regions = chunk_regions((4, 3), 4, 24)
-    >>> block, [(index, start) for index, start, _ in regions]
-    ((2, 3), [((slice(0, 2, None), slice(None, None, None)), 0), ((slice(2, 4, None), slice(None, None, None)), 6)])
-    """  # noqa: E501
+    >>> block
+    (2, 3)
+    >>> for index, start, _ in regions:
+    ...     print(index, start)
+    (slice(0, 2, None), slice(None, None, None)) 0
+    (slice(2, 4, None), slice(None, None, None)) 6
+    """
     ndim = len(shape)
     axis = 0
     while axis < ndim and math.prod(shape[axis + 1 :]) * itemsize > budget:
