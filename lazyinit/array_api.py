@@ -90,7 +90,8 @@ float64 = np.dtype(np.float64)
 complex64 = np.dtype(np.complex64)
 complex128 = np.dtype(np.complex128)
 
-_DTYPES = (bool, int8, int16, int32, int64, uint8, uint16, uint32, uint64)
+_DTYPES: tuple[np.dtype, ...] = (bool, int8, int16, int32, int64)
+_DTYPES += (uint8, uint16, uint32, uint64)
 _DTYPES += (float32, float64, complex64, complex128)
 
 _DEFAULT_DTYPES = {
@@ -450,14 +451,14 @@ def moveaxis(x: Any, source: Any, destination: Any, /) -> LazyTensor:
             f"moveaxis: source {source!r} and destination {destination!r} must "
             "have the same number of elements"
         )
-    sources = [
+    from_axes = [
         normalize_axis(a, ndim, op="moveaxis", argument="source") for a in sources
     ]
-    targets = [
+    to_axes = [
         normalize_axis(a, ndim, op="moveaxis", argument="destination") for a in targets
     ]
-    order = [a for a in range(ndim) if a not in sources]
-    for target, axis in sorted(zip(targets, sources, strict=True)):
+    order = [a for a in range(ndim) if a not in from_axes]
+    for target, axis in sorted(zip(to_axes, from_axes, strict=True)):
         order.insert(target, axis)
     return movement.transpose(tensor, order)
 

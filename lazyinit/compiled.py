@@ -43,7 +43,7 @@ class Function:
         if len(set(names)) != len(names):
             raise LazyValueError(f"function: input names repeat: {names}")
         self._single = isinstance(outputs, LazyTensor)
-        output_list = [outputs] if self._single else list(outputs)  # type: ignore
+        output_list = [outputs] if isinstance(outputs, LazyTensor) else list(outputs)
 
         for position, tensor in enumerate(output_list):
             if not isinstance(tensor, LazyTensor):

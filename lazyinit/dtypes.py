@@ -8,7 +8,7 @@ with ``as_numpy_dtype`` (TensorFlow's ``DType``).
 from __future__ import annotations
 
 import importlib.util
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -20,11 +20,14 @@ __all__ = [
     "is_integer",
     "is_numeric_or_bool",
     "normalize_dtype",
+    "scalar_of",
 ]
 
 DEFAULT_FLOAT = np.dtype(np.float32)
 
 _NUMERIC_KINDS = frozenset("biufc")
+
+_ScalarT = TypeVar("_ScalarT", bound=np.generic)
 
 
 def normalize_dtype(dtype: Any, *, argument: str = "dtype") -> np.dtype:
@@ -80,7 +83,8 @@ def normalize_dtype(dtype: Any, *, argument: str = "dtype") -> np.dtype:
 
 
 # Names of the dtypes ml_dtypes adds (bfloat16, float8_e4m3fn, int4, ...).
-_ML_DTYPES_PREFIXES = ("bfloat", "bcomplex", "complex32", "float4", "float6", "float8")
+_ML_DTYPES_PREFIXES: tuple[str, ...] = ("bfloat", "bcomplex", "complex32")
+_ML_DTYPES_PREFIXES += ("float4", "float6", "float8")
 _ML_DTYPES_PREFIXES += ("int1", "int2", "int4", "uint1", "uint2", "uint4")
 
 
@@ -129,3 +133,16 @@ def check_numeric_or_bool(dtype: np.dtype, *, where: str) -> np.dtype:
             f"{where}: dtype expected to be numeric or boolean, received {dtype!r}"
         )
     return dtype
+
+
+def scalar_of(array: np.ndarray[Any, np.dtype[_ScalarT]]) -> _ScalarT:
+    """The element of a 0-d ``array`` as a NumPy scalar: ``array[()]``.
+
+    Examples
+    --------
+    >>> scalar_of(np.asarray(300).astype(np.int16))
+    np.int16(300)
+    """
+    # NumPy's stubs type ``array[()]`` as an array whatever the shape; on a
+    # 0-d array it is the scalar.
+    return array[()]  # type: ignore[return-value]

@@ -49,6 +49,7 @@ class Node:
     shape: tuple[int, ...]
     dtype: np.dtype
     id: int
+    _key: tuple | None
 
     def __init__(
         self,

@@ -27,7 +27,7 @@ lazyinit.errors.LazyTypeError: numpy.cumsum is not supported on lazy tensors: ..
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
@@ -82,7 +82,7 @@ UFUNCS: dict[np.ufunc, Callable[..., LazyTensor]] = {
     np.matmul: linalg.matmul,
 }
 
-_REDUCE_HINTS = {
+_REDUCE_HINTS: dict[np.ufunc, str] = {
     np.add: "np.sum",
     np.multiply: "np.prod",
     np.maximum: "np.max",
@@ -239,7 +239,11 @@ def _ravel(a, order="C"):
     return movement.reshape(a, (-1,))
 
 
-def _joined(name: str, arrays: Any, dtype: Any, casting: str) -> list[LazyTensor]:
+# The casting rules ``np.can_cast`` takes.
+_Casting = Literal["no", "equiv", "safe", "same_kind", "unsafe"]
+
+
+def _joined(name: str, arrays: Any, dtype: Any, casting: _Casting) -> list[LazyTensor]:
     """The operands of concatenate/stack, cast to ``dtype`` as NumPy casts them."""
     # A lazy tensor stands for the sequence of its rows, as an array does.
     tensors = [as_tensor(t) for t in arrays]

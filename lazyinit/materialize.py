@@ -91,7 +91,7 @@ def parse_bytes(value: int | str) -> int:
     else:
         match = re.fullmatch(r"\s*([0-9.]+)\s*([a-zA-Z]*)\s*", str(value))
         unit = match and _UNITS.get(match.group(2).lower())
-        if not unit:
+        if match is None or not unit:
             raise LazyValueError(
                 f"max_memory: expected a byte count such as 2GB or 512MiB, "
                 f"received {value!r}"
@@ -182,7 +182,7 @@ def write_chunk(node: Node, index: tuple[Any, ...], destination: tuple) -> None:
 
 
 def _write_at(path: str, offset: int, values: np.ndarray) -> None:
-    data = memoryview(values.reshape(-1).view(np.uint8))
+    data = values.reshape(-1).view(np.uint8).data
     descriptor = os.open(path, os.O_WRONLY)
     try:
         while data:
@@ -432,7 +432,7 @@ def _digestible(value: Any) -> Any:
 
 
 def _array_digest(value: np.ndarray) -> str:
-    return hashlib.sha256(np.ascontiguousarray(value).view(np.uint8)).hexdigest()
+    return hashlib.sha256(np.ascontiguousarray(value).view(np.uint8).data).hexdigest()
 
 
 # --- the driver -------------------------------------------------------------------

@@ -41,6 +41,8 @@ from typing import Any
 
 import numpy as np
 
+from lazyinit.dtypes import scalar_of
+
 __all__ = [
     "CHUNK",
     "fresh_seed",
@@ -246,18 +248,18 @@ def _next_toward(value: np.generic, direction: float) -> np.generic:
     # bfloat16 and other extension floats: step the bit pattern.
     bits = np.array(value).view(f"u{dtype.itemsize}")
     if value == 0:
-        step = np.array(1, bits.dtype).view(dtype)[()]
+        step = scalar_of(np.array(1, bits.dtype).view(dtype))
         return step if direction > 0 else -step
     if (float(value) > 0) == (direction > float(value)):
         bits += 1  # away from zero
     else:
         bits -= 1
-    return bits.view(dtype)[()]
+    return scalar_of(bits.view(dtype))
 
 
 def _inward(value: float, dtype: np.dtype, direction: float) -> np.generic:
     """``value`` held in ``dtype``, rounded toward ``direction`` when inexact."""
-    held = np.array(value).astype(dtype)[()]
+    held = scalar_of(np.array(value).astype(dtype))
     if (float(held) - value) * (direction - value) < 0:
         held = _next_toward(held, direction)
     return held
@@ -314,7 +316,8 @@ def uniform(
     low = _inward(minval, dtype, maxval)
     high = _inward(maxval, dtype, minval)
     if float(high) >= maxval:
-        high = max(_next_toward(high, minval), low)
+        # NumPy's stubs leave out np.generic's comparisons, which every scalar has.
+        high = max(_next_toward(high, minval), low)  # type: ignore[call-overload]
 
     def compute(chunk: Counters, target: np.ndarray) -> None:
         values = _unit_interval(_stream(seed, _UNIFORM, chunk), working)
@@ -326,7 +329,7 @@ def uniform(
     return _fill_chunks(out, counters, compute)
 
 
-def _integer_uniform(seed: int, low: int, high: int) -> Callable[..., None]:
+def _integer_uniform(seed: int, low: float, high: float) -> Callable[..., None]:
     span = float(high - low)
 
     def compute(chunk: Counters, target: np.ndarray) -> None:

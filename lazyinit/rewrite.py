@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from lazyinit.dtypes import scalar_of
 from lazyinit.graph import Node, get_op, topological_order
 from lazyinit.tensor import LazyTensor
 
@@ -141,7 +142,7 @@ def make_fill(node: Node, value: Any) -> Node:
     from lazyinit.ops.creation import fill_node
 
     with np.errstate(all="ignore"):
-        held = np.asarray(value).astype(node.dtype)[()]
+        held = scalar_of(np.asarray(value).astype(node.dtype))
     return fill_node(node.shape, held)
 
 
@@ -193,7 +194,7 @@ def exact_sum(value: np.generic, count: int) -> np.generic | None:
     >>> exact_sum(np.int8(100), 3)
     np.int8(44)
     """
-    dtype = value.dtype
+    dtype: np.dtype = value.dtype
     if count == 0:
         return dtype.type(0)
     if dtype.kind == "c":
@@ -204,7 +205,8 @@ def exact_sum(value: np.generic, count: int) -> np.generic | None:
         return dtype.type(complex(real, imag))
     if dtype.kind in "iu":
         with np.errstate(all="ignore"):
-            return (np.asarray(value) * np.asarray(count % 2**64).astype(dtype))[()]
+            copies = np.asarray(count % 2**64).astype(dtype)
+            return scalar_of(np.asarray(value) * copies)
     if dtype.kind == "b":
         return value
     if dtype.kind != "f" or dtype.itemsize < 4:

@@ -303,7 +303,7 @@ class LazyTensor:
     def transpose(self, *axes: Any) -> LazyTensor:
         """Permute axes; no argument reverses them."""
         if len(axes) == 1 and (axes[0] is None or not isinstance(axes[0], int)):
-            axes = axes[0]
+            return movement.transpose(self, axes[0] or None)
         return movement.transpose(self, axes or None)
 
     @property

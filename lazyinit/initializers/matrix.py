@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from lazyinit.dtypes import scalar_of
 from lazyinit.errors import LazyValueError
 from lazyinit.initializers.base import (
     Initializer,
@@ -139,7 +140,7 @@ class Identity(Initializer):
                 f"{shape}"
             )
         with np.errstate(over="ignore"):
-            value = np.array(self.gain).astype(dtype)[()]
+            value = scalar_of(np.array(self.gain).astype(dtype))
         return LazyTensor(creation.eye_node(shape, value))
 
     def get_config(self) -> dict[str, Any]:

@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from lazyinit.dtypes import check_numeric_or_bool, normalize_dtype
+from lazyinit.dtypes import check_numeric_or_bool, normalize_dtype, scalar_of
 from lazyinit.errors import LazyTypeError, LazyValueError
 from lazyinit.graph import Node, register_op
 from lazyinit.shapes import normalize_shape
@@ -74,7 +74,7 @@ def _hold(value: Any, dtype: np.dtype, op: str) -> np.generic:
                     f"[{info.min}, {info.max}]"
                 )
     with np.errstate(all="ignore"):
-        return array.astype(dtype)[()]
+        return scalar_of(array.astype(dtype))
 
 
 def _fill_kernel(node: Node) -> np.ndarray:
@@ -339,6 +339,6 @@ def eye(rows: Any, cols: Any = None, dtype: Any = None) -> LazyTensor:
     array([[1, 0, 0],
            [0, 1, 0]], dtype=int8)
     """
-    shape = normalize_shape((rows, rows if cols is None else cols), argument="eye")
+    n, m = normalize_shape((rows, rows if cols is None else cols), argument="eye")
     dtype = check_numeric_or_bool(normalize_dtype(dtype), where="eye")
-    return LazyTensor(eye_node(shape, fill_scalar(1, dtype, op="eye")))
+    return LazyTensor(eye_node((n, m), fill_scalar(1, dtype, op="eye")))

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import functools
 import operator
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from lazyinit.dtypes import normalize_dtype
+from lazyinit.dtypes import normalize_dtype, scalar_of
 from lazyinit.errors import LazyTypeError, LazyValueError
 from lazyinit.graph import Node, register_op
 from lazyinit.ops.creation import fill_node
@@ -152,7 +153,7 @@ def _weak_scalar(value: Any, other_dtype: np.dtype, op: str, position: int) -> N
     """A Python scalar as a 0-d fill of the dtype NEP 50 converts it to."""
     dtype = _weak_dtype(value, other_dtype, op, position)
     try:
-        held = np.asarray(value, dtype=dtype)[()]
+        held = scalar_of(np.asarray(value, dtype=dtype))
     except OverflowError:
         raise LazyValueError(
             f"{op}: Python integer {value!r} is out of bounds for {dtype}"
@@ -290,6 +291,52 @@ def _make_unary(name: str, ufunc: np.ufunc):
     return function
 
 
+# The loops below define one function per table entry; the type checker cannot
+# follow ``globals()``, so it reads the same names from these declarations
+# (tests/test_typing.py keeps the two lists equal).
+if TYPE_CHECKING:
+    add: Callable[[Any, Any], LazyTensor]
+    subtract: Callable[[Any, Any], LazyTensor]
+    multiply: Callable[[Any, Any], LazyTensor]
+    divide: Callable[[Any, Any], LazyTensor]
+    floor_divide: Callable[[Any, Any], LazyTensor]
+    remainder: Callable[[Any, Any], LazyTensor]
+    power: Callable[[Any, Any], LazyTensor]
+    maximum: Callable[[Any, Any], LazyTensor]
+    minimum: Callable[[Any, Any], LazyTensor]
+    equal: Callable[[Any, Any], LazyTensor]
+    not_equal: Callable[[Any, Any], LazyTensor]
+    less: Callable[[Any, Any], LazyTensor]
+    less_equal: Callable[[Any, Any], LazyTensor]
+    greater: Callable[[Any, Any], LazyTensor]
+    greater_equal: Callable[[Any, Any], LazyTensor]
+    bitwise_and: Callable[[Any, Any], LazyTensor]
+    bitwise_or: Callable[[Any, Any], LazyTensor]
+    bitwise_xor: Callable[[Any, Any], LazyTensor]
+    logical_and: Callable[[Any, Any], LazyTensor]
+    logical_or: Callable[[Any, Any], LazyTensor]
+    arctan2: Callable[[Any, Any], LazyTensor]
+
+    negative: Callable[[Any], LazyTensor]
+    positive: Callable[[Any], LazyTensor]
+    absolute: Callable[[Any], LazyTensor]
+    sign: Callable[[Any], LazyTensor]
+    exp: Callable[[Any], LazyTensor]
+    expm1: Callable[[Any], LazyTensor]
+    log: Callable[[Any], LazyTensor]
+    log1p: Callable[[Any], LazyTensor]
+    sqrt: Callable[[Any], LazyTensor]
+    square: Callable[[Any], LazyTensor]
+    tanh: Callable[[Any], LazyTensor]
+    sin: Callable[[Any], LazyTensor]
+    cos: Callable[[Any], LazyTensor]
+    floor: Callable[[Any], LazyTensor]
+    ceil: Callable[[Any], LazyTensor]
+    invert: Callable[[Any], LazyTensor]
+    logical_not: Callable[[Any], LazyTensor]
+    isnan: Callable[[Any], LazyTensor]
+    isfinite: Callable[[Any], LazyTensor]
+
 for _name, _ufunc in BINARY_UFUNCS.items():
     globals()[_name] = _make_binary(_name, _ufunc)
     __all__.append(_name)
@@ -408,7 +455,7 @@ def _is_float(dtype: np.dtype) -> bool:
 
 def _held(value: np.generic, dtype: np.dtype) -> np.generic:
     """``value`` as the kernel sees it: cast to the node's dtype."""
-    return np.asarray(value).astype(dtype)[()]
+    return scalar_of(np.asarray(value).astype(dtype))
 
 
 def _complex_unit_applies(ctx: RewriteContext, x: Node) -> bool:

@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from lazyinit.dtypes import scalar_of
 from lazyinit.errors import LazyShapeError, LazyTypeError
 from lazyinit.graph import Node, register_op
 from lazyinit.shapes import broadcast_shapes
@@ -117,12 +118,14 @@ def matmul_fills(node: Node, ctx: RewriteContext) -> Node | None:
     if node.dtype == np.bool_:
         return make_fill(node, bool(a) and bool(b) and _inner_length(node) > 0)
     a_held, b_held = (np.asarray(v).astype(node.dtype) for v in (a, b))
-    product = (a_held * b_held)[()]
+    product = scalar_of(a_held * b_held)
     if node.dtype.kind == "f" and np.isfinite(product):
         exact_product = Fraction(float(a_held)) * Fraction(float(b_held))
         if exact_product != Fraction(float(product)):
             return None
-    if node.dtype.kind == "c" and not _is_exact_complex_product(a_held[()], b_held[()]):
+    if node.dtype.kind == "c" and not _is_exact_complex_product(
+        scalar_of(a_held), scalar_of(b_held)
+    ):
         return None
     total = exact_sum(product, _inner_length(node))
     if total is None or (ctx.exact and node.dtype.kind in "fc" and has_sign_bit(total)):

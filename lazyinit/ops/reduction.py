@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
-from lazyinit.dtypes import normalize_dtype
+from lazyinit.dtypes import normalize_dtype, scalar_of
 from lazyinit.errors import LazyTypeError, LazyValueError
 from lazyinit.graph import Node, register_op
 from lazyinit.shapes import normalize_axes
@@ -15,7 +16,7 @@ from lazyinit.tensor import LazyTensor, as_tensor
 
 __all__ = ["max", "mean", "min", "prod", "sum"]
 
-_FUNCTIONS = {
+_FUNCTIONS: dict[str, Callable[..., Any]] = {
     "sum": np.sum,
     "mean": np.mean,
     "prod": np.prod,
@@ -154,7 +155,7 @@ def extremum_of_fill(node: Node, ctx: RewriteContext) -> Node | None:
 
 
 def _held(value: np.generic, dtype: np.dtype) -> np.generic:
-    return np.asarray(value).astype(dtype)[()]
+    return scalar_of(np.asarray(value).astype(dtype))
 
 
 @rule("sum")

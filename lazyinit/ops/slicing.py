@@ -149,11 +149,11 @@ def slice_elementwise(node: Node, ctx: RewriteContext) -> Node | None:
     if source.op in _DIRECTIONAL and _has_backward_step(index):
         return None
     operands = _sliced_operands(source, _axis_items(index))
-    shape = tuple(
+    lengths = tuple(
         len(range(*item.indices(dim))) if isinstance(item, slice) else None
         for item, dim in zip(_axis_items(index), source.shape, strict=True)
     )
-    shape = tuple(dim for dim in shape if dim is not None)
+    shape = tuple(dim for dim in lengths if dim is not None)
     inner = Node(source.op, operands, source.attrs, shape, source.dtype)
     return _with_new_axes(inner, index, node)
 
@@ -239,11 +239,12 @@ def _leading_items(
     if last != 0 or not in_shape:
         return None
     item = items[0]
-    start, stop = (item, item + 1) if isinstance(item, int) else (item.start, None)
-    if isinstance(item, slice):
-        if item.step != 1:
-            return None
-        stop = item.stop
+    if isinstance(item, int):
+        start, stop = item, item + 1
+    elif item.step != 1:
+        return None
+    else:
+        start, stop = item.start, item.stop
     block, row = math.prod(out_shape[1:]), math.prod(in_shape[1:])
     first, end = start * block, stop * block
     if not row or first % row or end % row:
