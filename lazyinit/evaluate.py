@@ -89,16 +89,18 @@ def evaluate(
            [1., 1.],
            [1., 1.]], dtype=float32)
     """
-    nodes = _output_nodes(tensors, "evaluate")
     if feed is not None and not isinstance(feed, Mapping):
         raise LazyTypeError(
             f"evaluate: feed must be a mapping of placeholder names to arrays, "
             f"received {type(feed).__name__}"
         )
-    if len(nodes) == 1 and nodes[0].op == "full" and max_bytes is None:
-        # A lone fill needs no folding and no plan: calloc or np.full it.
-        check_addressable(nodes, "evaluate")
-        return materialize_output(nodes[0], None, owned=False)
+    if len(tensors) == 1 and type(tensors[0]) is LazyTensor and max_bytes is None:
+        lone = tensors[0].node
+        if lone.op == "full":
+            # A lone fill needs no folding and no plan: calloc or np.full it.
+            check_addressable((lone,), "evaluate")
+            return materialize_output(lone, None, owned=False)
+    nodes = _output_nodes(tensors, "evaluate")
     if simplify:
         nodes = simplify_nodes(nodes, exact=exact, assume_finite=assume_finite).outputs
     plan = Plan(nodes)
