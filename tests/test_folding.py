@@ -846,3 +846,14 @@ def test_power_with_a_folded_negative_integer_exponent_still_verifies():
         li.evaluate(y, simplify=False)
     with pytest.raises(ValueError, match="negative integer powers"):
         li.evaluate(y)
+
+
+def test_exact_matmul_of_nan_fills_with_different_signs_is_not_folded():
+    """Regression: BLAS picks which NaN survives, so exact mode leaves it."""
+    negative_nan = li.sqrt(li.full((3,), np.iinfo(np.int32).min, "int32"))
+    positive_nan = li.absolute(negative_nan)
+    y = positive_nan @ negative_nan
+    with np.errstate(invalid="ignore"):
+        expected = li.evaluate(y, simplify=False)
+        assert li.evaluate(y, exact=True).tobytes() == expected.tobytes()
+        assert np.isnan(li.evaluate(y))

@@ -119,6 +119,10 @@ def matmul_fills(node: Node, ctx: RewriteContext) -> Node | None:
         return make_fill(node, bool(a) and bool(b) and _inner_length(node) > 0)
     a_held, b_held = (np.asarray(v).astype(node.dtype) for v in (a, b))
     product = scalar_of(a_held * b_held)
+    if ctx.exact and node.dtype.kind == "f" and np.isnan(product):
+        # Which operand's NaN (sign, payload) a product keeps depends on the
+        # order BLAS multiplies and accumulates in: not bit-predictable.
+        return None
     if node.dtype.kind == "f" and np.isfinite(product):
         exact_product = Fraction(float(a_held)) * Fraction(float(b_held))
         if exact_product != Fraction(float(product)):
