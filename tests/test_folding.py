@@ -857,3 +857,14 @@ def test_exact_matmul_of_nan_fills_with_different_signs_is_not_folded():
         expected = li.evaluate(y, simplify=False)
         assert li.evaluate(y, exact=True).tobytes() == expected.tobytes()
         assert np.isnan(li.evaluate(y))
+
+
+def test_exact_mode_keeps_a_nan_made_from_fills_unfolded():
+    """Regression: 0 % 0 is NaN with a sign bit that differs between NumPy's
+    scalar and array loops, so exact mode must not fold it."""
+    zeros = li.full((3,), 0.0, "float32")
+    y = li.max(li.full((3,), 0.0, "float32") * (zeros % zeros))
+    with np.errstate(invalid="ignore"):
+        expected = li.evaluate(y, simplify=False)
+        assert li.evaluate(y, exact=True).tobytes() == expected.tobytes()
+        assert np.isnan(li.evaluate(y))

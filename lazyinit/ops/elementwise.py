@@ -424,7 +424,8 @@ _ELEMENTWISE = (*UNARY_UFUNCS, *BINARY_UFUNCS, "where", "astype")
 
 @rule(*_ELEMENTWISE)
 def fold_fills(node: Node, ctx: RewriteContext) -> Node | None:
-    """op(fill, ...) -> fill: the kernel run once on 0-d values; always exact."""
+    """op(fill, ...) -> fill: the kernel run once on 0-d values; exact, but
+    for a NaN made from non-NaN inputs under exact=True (see below)."""
     values = [fill_value(child) for child in node.inputs]
     if any(value is None for value in values):
         return None
@@ -434,7 +435,19 @@ def fold_fills(node: Node, ctx: RewriteContext) -> Node | None:
         # NumPy refuses the values (an integer to a negative power): keep the
         # node, so that evaluating it raises as the oracle does.
         return None
+    if ctx.exact and _makes_nan(scalar, values):
+        # A NaN that an op creates (0 % 0, inf - inf) takes its sign bit from
+        # the kernel's code path, and NumPy's scalar and SIMD loops differ;
+        # only the sign can differ, which exact mode does not allow.
+        return None
     return make_fill(node, scalar)
+
+
+def _makes_nan(result: Any, values: list[Any]) -> bool:
+    kind = np.asarray(result).dtype.kind
+    if kind not in "fc" or not np.isnan(result):
+        return False
+    return not any(np.asarray(v).dtype.kind in "fc" and np.isnan(v) for v in values)
 
 
 def _other(node: Node, position: int) -> Node:
