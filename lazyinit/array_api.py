@@ -127,7 +127,13 @@ def _check_device(function: str, device: Any) -> None:
 
 def _default_dtype(value: Any) -> np.dtype:
     """The dtype the standard gives a Python scalar (or nested sequence)."""
-    kind = np.asarray(value).dtype.kind
+    try:
+        kind = np.asarray(value).dtype.kind
+    except (TypeError, ValueError) as error:
+        raise LazyValueError(
+            f"asarray: cannot make an array of {type(value).__name__} "
+            f"{_abbreviate(value)}: {error}"
+        ) from error
     if kind == "b":
         return bool
     if kind in "iu":
@@ -140,6 +146,11 @@ def _default_dtype(value: Any) -> np.dtype:
         f"asarray: cannot make an array of {type(value).__name__} {value!r}; "
         "expected numbers or bools"
     )
+
+
+def _abbreviate(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 # --- creation -----------------------------------------------------------------
@@ -300,17 +311,52 @@ def can_cast(from_: Any, to: Any, /) -> builtins.bool:
 
 def finfo(type: Any, /) -> np.finfo:
     """Machine limits of a floating dtype (or of an array's dtype)."""
-    return np.finfo(normalize_dtype(_dtype_of(type)))
+    dtype = normalize_dtype(_dtype_of(type))
+    if dtype.kind not in "fc":
+        raise LazyValueError(
+            f"finfo: expected a real or complex floating dtype, received {dtype}; "
+            "use iinfo for integers"
+        )
+    return np.finfo(dtype)
 
 
 def iinfo(type: Any, /) -> np.iinfo:
     """Machine limits of an integer dtype (or of an array's dtype)."""
-    return np.iinfo(normalize_dtype(_dtype_of(type)))
+    dtype = normalize_dtype(_dtype_of(type))
+    if dtype.kind not in "iu":
+        raise LazyValueError(
+            f"iinfo: expected an integer dtype, received {dtype}; use finfo for "
+            "floating dtypes"
+        )
+    return np.iinfo(dtype)
 
 
 def isdtype(dtype: Any, kind: Any) -> builtins.bool:
     """True when ``dtype`` is of ``kind`` (``"real floating"``, a dtype, ...)."""
-    return builtins.bool(np.isdtype(dtype, kind))
+    try:
+        return builtins.bool(np.isdtype(dtype, kind))
+    except TypeError as error:
+        raise LazyTypeError(
+            f"isdtype: expected a dtype and a kind, received dtype={dtype!r}, "
+            f"kind={kind!r}: {error}"
+        ) from error
+    except ValueError as error:
+        raise LazyValueError(
+            f"isdtype: unknown kind {kind!r}; expected a dtype, one of "
+            f"{', '.join(map(repr, _KINDS))}, or a tuple of them"
+        ) from error
+
+
+# The kind names of the standard's ``isdtype``.
+_KINDS = (
+    "bool",
+    "signed integer",
+    "unsigned integer",
+    "integral",
+    "real floating",
+    "complex floating",
+    "numeric",
+)
 
 
 def result_type(*arrays_and_dtypes: Any) -> np.dtype:

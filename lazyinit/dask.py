@@ -15,13 +15,15 @@ from __future__ import annotations
 
 import itertools
 import uuid
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 
-from lazyinit.errors import LazyTypeError
+from lazyinit.errors import LazyTypeError, LazyValueError
 from lazyinit.evaluate import evaluate
 from lazyinit.graph import Node
+from lazyinit.plan import check_fed
 from lazyinit.tensor import LazyTensor
 
 __all__ = ["evaluate_block", "to_dask"]
@@ -87,7 +89,11 @@ def to_dask(
     Raises
     ------
     TypeError
-        If ``tensor`` is not a LazyTensor.
+        If ``tensor`` is not a LazyTensor or ``name`` is not a str.
+    ValueError
+        If ``chunks`` does not fit the tensor's shape (a zero or negative
+        size, the wrong number of axes), or the graph holds a placeholder,
+        which no chunk task could feed.
     ImportError
         If Dask is not installed.
 
@@ -106,8 +112,14 @@ def to_dask(
     import dask.array as da
     from dask.highlevelgraph import HighLevelGraph
 
+    if name is not None and not isinstance(name, str):
+        raise LazyTypeError(
+            f"to_dask: name must be a str key prefix, received {name!r} of type "
+            f"{type(name).__name__}"
+        )
     node = tensor.node
-    chunks = da.core.normalize_chunks(chunks, node.shape, dtype=node.dtype)
+    check_fed([node], "to_dask")
+    chunks = _normalize_chunks(chunks, node)
     name = name or f"lazyinit-{uuid.uuid4().hex}"
     graph_key = f"{name}-graph"
     layer: dict[Any, Any] = {graph_key: node}
@@ -121,3 +133,36 @@ def to_dask(
         )
     graph = HighLevelGraph.from_collections(name, layer, dependencies=())
     return da.Array(graph, name, chunks, dtype=node.dtype)
+
+
+def _normalize_chunks(chunks: Any, node: Node) -> tuple[tuple[int, ...], ...]:
+    """Dask's chunks for ``node``, refusing specifications that do not fit it."""
+    import dask.array as da
+
+    shape = node.shape
+    if isinstance(chunks, tuple | list) and len(chunks) != len(shape):
+        raise LazyValueError(
+            f"to_dask: chunks {chunks!r} has {len(chunks)} entries, but the "
+            f"tensor of shape {shape} has {len(shape)} axes"
+        )
+    if isinstance(chunks, Mapping):
+        entries = list(chunks.values())
+    elif isinstance(chunks, tuple | list):
+        entries = list(chunks)
+    else:
+        entries = [chunks]
+    for entry in entries:
+        is_int = isinstance(entry, int | np.integer) and not isinstance(entry, bool)
+        if is_int and entry <= 0 and entry != -1:
+            raise LazyValueError(
+                f"to_dask: chunks {chunks!r} for the tensor of shape {shape}: a "
+                f"chunk size must be positive (or -1 for a whole axis), "
+                f"received {entry}"
+            )
+    try:
+        return da.core.normalize_chunks(chunks, shape, dtype=node.dtype)
+    except (TypeError, ValueError, ZeroDivisionError) as error:
+        raise LazyValueError(
+            f"to_dask: chunks {chunks!r} do not fit the tensor of shape "
+            f"{shape}: {error}"
+        ) from error

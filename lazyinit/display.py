@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from lazyinit.errors import LazyTypeError, LazyValueError
 from lazyinit.graph import Node, topological_order
 from lazyinit.tensor import LazyTensor
 
@@ -27,13 +28,13 @@ def _nodes(tensors: Iterable[Any], where: str) -> list[Node]:
     nodes = []
     for position, tensor in enumerate(tensors):
         if not isinstance(tensor, LazyTensor):
-            raise TypeError(
+            raise LazyTypeError(
                 f"{where}: argument {position} must be a LazyTensor, received "
                 f"{type(tensor).__name__}"
             )
         nodes.append(tensor.node)
     if not nodes:
-        raise ValueError(f"{where}: pass at least one LazyTensor")
+        raise LazyValueError(f"{where}: pass at least one LazyTensor")
     return nodes
 
 

@@ -9,9 +9,12 @@ constant, a fed array or another output.
 from __future__ import annotations
 
 import logging
+import operator
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
+
+import numpy as np
 
 from lazyinit.errors import LazyTypeError, LazyValueError, MemoryLimitError
 from lazyinit.graph import Node, topological_order
@@ -52,7 +55,8 @@ def evaluate(
         inputs that are not proven finite.
     max_bytes : int, optional
         Refuse, before allocating anything, a plan whose peak memory (see
-        :func:`lazyinit.estimate`) is above this many bytes.
+        :func:`lazyinit.estimate`) is above this many bytes: a non-negative
+        int (a whole float such as ``1e9`` is accepted).
     progress : bool or callable, optional
         Show a progress bar over the plan's steps (True) or never (False).
         None, the default, follows ``li.config.progress``, then the
@@ -70,10 +74,11 @@ def evaluate(
     ------
     TypeError
         If ``feed`` is not a mapping, or feeds an array whose dtype does not
-        cast safely to the placeholder's.
+        cast safely to the placeholder's, or ``max_bytes`` is not a number.
     ValueError
         If a placeholder is not fed, or is fed an array of the wrong shape or
-        integers out of the range of its dtype.
+        integers out of the range of its dtype, or ``max_bytes`` is negative,
+        fractional or NaN.
     MemoryLimitError
         If the plan needs more than ``max_bytes``, or holds an array larger
         than NumPy can make (a ValueError and a MemoryError).
@@ -94,6 +99,8 @@ def evaluate(
             f"evaluate: feed must be a mapping of placeholder names to arrays, "
             f"received {type(feed).__name__}"
         )
+    if max_bytes is not None:
+        max_bytes = _byte_limit(max_bytes)
     if len(tensors) == 1 and type(tensors[0]) is LazyTensor and max_bytes is None:
         lone = tensors[0].node
         if lone.op == "full":
@@ -109,6 +116,29 @@ def evaluate(
         _check_memory(plan, max_bytes)
     results = plan.run(feed, progress=progress_bar(progress, plan.nodes))
     return results[0] if len(results) == 1 else tuple(results)
+
+
+def _byte_limit(value: Any) -> int:
+    """``max_bytes`` as an int: a whole, non-negative count of bytes."""
+    if isinstance(value, float | np.floating):
+        if not np.isfinite(value) or value != int(value):
+            raise LazyValueError(
+                f"evaluate: max_bytes must be a whole number of bytes, "
+                f"received {value!r}"
+            )
+        count = int(value)
+    elif isinstance(value, bool | np.bool_) or not hasattr(type(value), "__index__"):
+        raise LazyTypeError(
+            f"evaluate: max_bytes must be an int count of bytes, received "
+            f"{value!r} of type {type(value).__name__}"
+        )
+    else:
+        count = operator.index(value)
+    if count < 0:
+        raise LazyValueError(
+            f"evaluate: max_bytes must be non-negative, received {value!r}"
+        )
+    return count
 
 
 def _check_memory(plan: Plan, max_bytes: int) -> None:

@@ -15,6 +15,7 @@ from typing import Any
 import networkx as nx
 import numpy as np
 
+from lazyinit.errors import LazyValueError
 from lazyinit.shapes import MAX_DIMS, check_ndim
 
 __all__ = [
@@ -142,7 +143,7 @@ def register_op(
 ) -> OpDef:
     """Register an op by name and return its definition."""
     if name in _REGISTRY:
-        raise ValueError(f"op {name!r} is already registered")
+        raise LazyValueError(f"register_op: op {name!r} is already registered")
     opdef = OpDef(name, kernel, is_view=is_view, inplace=inplace)
     _REGISTRY[name] = opdef
     return opdef

@@ -43,6 +43,7 @@ __all__ = [
     "UFUNCS",
     "apply_function",
     "apply_ufunc",
+    "refuse_masked_caller",
     "to_array",
 ]
 
@@ -52,6 +53,21 @@ _UNSET: Any = np._NoValue
 
 
 # --- __array__ ----------------------------------------------------------------
+
+
+def refuse_masked_caller(caller: Any) -> None:
+    """Refuse ``__array__`` when ``caller`` (a code object) is ``np.ma.getdata``.
+
+    ``masked + t`` never reaches ``__array_ufunc__``: the masked array's
+    operator calls ``np.ma.getdata(t)``, which would evaluate ``t`` and return
+    a masked result. Nothing but an explicit ``np.asarray`` may compute.
+    """
+    if caller is np.ma.getdata.__code__:
+        raise LazyTypeError(
+            "numpy.ma: lazy tensors cannot combine with a masked array: a lazy "
+            "tensor holds no mask and is computed only by np.asarray(t); "
+            "evaluate it first, np.ma.masked_array(np.asarray(t), mask=...)"
+        )
 
 
 def to_array(tensor: LazyTensor, dtype: Any = None, copy: bool | None = None):

@@ -31,6 +31,7 @@ import numpy as np
 
 from lazyinit.errors import LazyTypeError, LazyValueError
 from lazyinit.graph import Node, topological_order
+from lazyinit.plan import check_fed
 from lazyinit.tensor import LazyTensor
 
 __all__ = ["FORMATS", "materialize_to", "parse_bytes", "write_chunk"]
@@ -72,10 +73,11 @@ _SAFETENSORS_DTYPES = {
 }
 
 
-def parse_bytes(value: int | str) -> int:
+def parse_bytes(value: int | str, argument: str = "max_memory") -> int:
     """A byte count from an int or a string such as ``"2GB"`` or ``"512MiB"``.
 
     KB, MB, GB and TB are powers of 1000; KiB, MiB, GiB and TiB of 1024.
+    ``argument`` is the parameter the value came from, named in errors.
 
     Examples
     --------
@@ -89,16 +91,18 @@ def parse_bytes(value: int | str) -> int:
     if isinstance(value, int | np.integer) and not isinstance(value, bool):
         count = int(value)
     else:
-        match = re.fullmatch(r"\s*([0-9.]+)\s*([a-zA-Z]*)\s*", str(value))
+        match = re.fullmatch(
+            r"\s*([0-9]+(?:\.[0-9]*)?|\.[0-9]+)\s*([a-zA-Z]*)\s*", str(value)
+        )
         unit = match and _UNITS.get(match.group(2).lower())
         if match is None or not unit:
             raise LazyValueError(
-                f"max_memory: expected a byte count such as 2GB or 512MiB, "
+                f"{argument}: expected a byte count such as 2GB or 512MiB, "
                 f"received {value!r}"
             )
         count = int(float(match.group(1)) * unit)
     if count <= 0:
-        raise LazyValueError(f"max_memory: must be positive, received {value!r}")
+        raise LazyValueError(f"{argument}: must be positive, received {value!r}")
     return count
 
 
@@ -212,6 +216,7 @@ class Layout:
     destinations: list[tuple]
     create: Callable[[], None]
     describe: dict
+    intact: Callable[[], bool]
 
 
 def _npy_layout(tensors: dict[str, Node], target: Path, budget: int) -> Layout:
@@ -238,7 +243,38 @@ def _npy_layout(tensors: dict[str, Node], target: Path, budget: int) -> Layout:
             assert array.offset == offsets[name]
             del array
 
-    return Layout(chunks, destinations, create, {"offsets": offsets})
+    def intact() -> bool:
+        return all(
+            _npy_file_matches(paths[name], node, offsets[name])
+            for name, node in tensors.items()
+        )
+
+    return Layout(chunks, destinations, create, {"offsets": offsets}, intact)
+
+
+def _npy_file_matches(path: Path, node: Node, header_length: int) -> bool:
+    """Whether ``path`` is the ``.npy`` file ``create`` makes for ``node``."""
+    from numpy.lib import format as npy
+
+    nbytes = math.prod(node.shape) * node.dtype.itemsize
+    try:
+        if path.stat().st_size != header_length + nbytes:
+            return False
+        with open(path, "rb") as stream:
+            version = npy.read_magic(stream)
+            if version == (1, 0):
+                shape, fortran, dtype = npy.read_array_header_1_0(stream)
+            else:
+                shape, fortran, dtype = npy.read_array_header_2_0(stream)
+            position = stream.tell()
+    except (OSError, ValueError):
+        return False
+    return (shape, fortran, dtype, position) == (
+        node.shape,
+        False,
+        node.dtype,
+        header_length,
+    )
 
 
 def _npy_header_length(node: Node) -> int:
@@ -262,8 +298,14 @@ def _npy_header_length(node: Node) -> int:
 
 
 def _safetensors_layout(
-    tensors: dict[str, Node], target: Path, budget: int, shard_bytes: int
+    tensors: dict[str, Node],
+    target: Path,
+    budget: int,
+    shard_bytes: int,
+    as_file: bool = False,
 ) -> Layout:
+    """Shards in the directory ``target``, or one tensor in the file ``target``."""
+    root = target.parent if as_file else target
     shards: list[list[str]] = [[]]
     filled = 0
     for name in sorted(tensors):
@@ -274,11 +316,12 @@ def _safetensors_layout(
         shards[-1].append(name)
         filled += nbytes
     count = len(shards)
-    files = (
-        ["model.safetensors"]
-        if count == 1
-        else [f"model-{k + 1:05d}-of-{count:05d}.safetensors" for k in range(count)]
-    )
+    if as_file:
+        files = [target.name]
+    elif count == 1:
+        files = ["model.safetensors"]
+    else:
+        files = [f"model-{k + 1:05d}-of-{count:05d}.safetensors" for k in range(count)]
     headers, data_starts = [], []
     chunks, destinations = [], []
     for file, names in zip(files, shards, strict=True):
@@ -294,18 +337,20 @@ def _safetensors_layout(
             for index, start, size in regions:
                 chunks.append(Chunk(name, index, start, size, node.dtype.itemsize))
                 offset = base + start * node.dtype.itemsize
-                destinations.append(("file", str(target / file), offset))
+                destinations.append(("file", str(root / file), offset))
     weight_map = {
         name: file for file, names in zip(files, shards, strict=True) for name in names
     }
     total = sum(math.prod(n.shape) * n.dtype.itemsize for n in tensors.values())
 
     def create() -> None:
-        target.mkdir(parents=True, exist_ok=True)
+        root.mkdir(parents=True, exist_ok=True)
         for file, header, end in headers:
-            with open(target / file, "wb") as stream:
+            with open(root / file, "wb") as stream:
                 stream.write(len(header).to_bytes(8, "little") + header)
                 stream.truncate(8 + len(header) + end)
+        if as_file:
+            return
         index_path = target / "model.safetensors.index.json"
         if count > 1:
             index = {"metadata": {"total_size": total}, "weight_map": weight_map}
@@ -313,7 +358,25 @@ def _safetensors_layout(
         elif index_path.exists():
             index_path.unlink()
 
-    return Layout(chunks, destinations, create, {"files": files})
+    def intact() -> bool:
+        return all(
+            _safetensors_file_matches(root / file, header, end)
+            for file, header, end in headers
+        )
+
+    return Layout(chunks, destinations, create, {"files": files}, intact)
+
+
+def _safetensors_file_matches(path: Path, header: bytes, end: int) -> bool:
+    """Whether ``path`` has the size and header ``create`` gives it."""
+    prefix = len(header).to_bytes(8, "little") + header
+    try:
+        if path.stat().st_size != len(prefix) + end:
+            return False
+        with open(path, "rb") as stream:
+            return stream.read(len(prefix)) == prefix
+    except OSError:
+        return False
 
 
 def _safetensors_header(tensors: dict[str, Node], names: list[str]) -> tuple:
@@ -368,7 +431,19 @@ def _zarr_layout(tensors: dict[str, Node], target: Path, budget: int) -> Layout:
         for name, node in tensors.items():
             make(name, shape=node.shape, chunks=blocks[name], dtype=node.dtype)
 
-    return Layout(chunks, destinations, create, {"blocks": blocks})
+    def intact() -> bool:
+        # Zarr keeps each block in its own object, so only the arrays'
+        # metadata is checked here; a deleted store or array is caught.
+        try:
+            for name, node in tensors.items():
+                array = _open_zarr_array(str(target), name)
+                if array.shape != node.shape or array.dtype != node.dtype:
+                    return False
+        except Exception:  # any store zarr cannot open is not the target
+            return False
+        return True
+
+    return Layout(chunks, destinations, create, {"blocks": blocks}, intact)
 
 
 # --- the journal ------------------------------------------------------------------
@@ -459,7 +534,10 @@ def materialize_to(
         A ``.npy`` file for one tensor, else a directory (``npy``: one
         ``NAME.npy`` per tensor; ``safetensors``: ``model.safetensors`` or
         numbered shards and ``model.safetensors.index.json``; ``zarr``: a
-        store holding one array, or a group of named arrays).
+        store holding one array, or a group of named arrays). One tensor
+        written to a ``.safetensors`` target is that one file; a lone tensor
+        is stored in safetensors under the target's stem (``w`` for
+        ``w.safetensors``).
     format : {"npy", "zarr", "safetensors"}, optional
         By default from the suffix of ``target``, else ``npy``.
     max_memory : int or str, default "1GiB"
@@ -478,15 +556,19 @@ def materialize_to(
     -------
     pathlib.Path
         ``target``. A journal ``TARGET.lazyinit-journal.json`` next to it
-        records the finished chunks; a second call resumes from it.
+        records the finished chunks; a second call resumes from it, provided
+        the target's files still have the size and header it wrote (else
+        they are written again from the start).
 
     Raises
     ------
     ValueError
-        For an unknown format, a bad byte count, or a name that is not a
-        file name.
+        For an unknown format, a bad byte count (``max_memory``,
+        ``shard_size``), a name that is not a file name, or a graph holding a
+        placeholder (there is no feed). Raised before anything is written.
     TypeError
-        If a tensor is not a LazyTensor or has no safetensors dtype.
+        If a tensor is not a LazyTensor or has no safetensors dtype, a name
+        is not a str, or ``on_chunk`` is not callable.
 
     Examples
     --------
@@ -497,20 +579,31 @@ def materialize_to(
     >>> bool((np.load(path) == w.numpy()).all())
     True
     """
-    named = _named_nodes(tensors)
     target = Path(target)
     form = _format(format, target)
+    named = _named_nodes(tensors, target, form)
     budget = max(1, parse_bytes(max_memory) // _CHUNK_SHARE)
+    shard_bytes = parse_bytes(shard_size, "shard_size")
+    if on_chunk is not None and not callable(on_chunk):
+        raise LazyTypeError(
+            "materialize_to: on_chunk must be a callable taking (done, total), "
+            f"received {on_chunk!r}"
+        )
+    check_fed(named.values(), "materialize_to")
+
     if form == "npy":
         layout = _npy_layout(named, target, budget)
     elif form == "safetensors":
-        layout = _safetensors_layout(named, target, budget, parse_bytes(shard_size))
+        as_file = isinstance(tensors, LazyTensor) and target.suffix == ".safetensors"
+        layout = _safetensors_layout(named, target, budget, shard_bytes, as_file)
     else:
         layout = _zarr_layout(named, target, budget)
 
+    # The journal is trusted only while the target it describes is intact:
+    # a deleted or truncated file is written again from the start.
     journal = _journal_path(target)
     fingerprint = _fingerprint(named, form, layout)
-    done = _read_journal(journal, fingerprint) if target.exists() else None
+    done = _read_journal(journal, fingerprint) if layout.intact() else None
     if done is None:
         layout.create()
         done = set()
@@ -590,8 +683,12 @@ def _progress_bar(layout: Layout, done: set[int], form: str, progress: bool) -> 
     )
 
 
-def _named_nodes(tensors: Any) -> dict[str, Node]:
+def _named_nodes(tensors: Any, target: Path, form: str) -> dict[str, Node]:
     if isinstance(tensors, LazyTensor):
+        # npy and zarr hold one unnamed array; a safetensors file needs a key,
+        # and the target's stem is the one a reader would look for.
+        if form == "safetensors":
+            return {target.stem or "tensor": tensors.node}
         return {"": tensors.node}
     if not isinstance(tensors, Mapping):
         raise LazyTypeError(
@@ -604,6 +701,11 @@ def _named_nodes(tensors: Any) -> dict[str, Node]:
             raise LazyTypeError(
                 f"materialize_to: tensor {name!r} is a {type(tensor).__name__}, "
                 "not a LazyTensor"
+            )
+        if not isinstance(name, str):
+            raise LazyTypeError(
+                f"materialize_to: tensor name {name!r} is a {type(name).__name__}; "
+                "names must be str"
             )
         if not name or "/" in name or name.startswith("."):
             raise LazyValueError(

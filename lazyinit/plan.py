@@ -16,7 +16,7 @@ import numpy as np
 from lazyinit.errors import LazyTypeError, LazyValueError, MemoryLimitError
 from lazyinit.graph import Node, get_op, topological_order
 
-__all__ = ["Plan", "check_addressable"]
+__all__ = ["Plan", "check_addressable", "check_fed"]
 
 _LEAF_OPS = frozenset({"constant", "full", "placeholder"})
 
@@ -201,6 +201,18 @@ def check_addressable(nodes: Sequence[Node], where: str) -> None:
                 f"{where}: {node.op} of shape {node.shape} and dtype {node.dtype} "
                 f"needs {needed:,} bytes, more than the {_MAX_ARRAY_BYTES:,} any "
                 "NumPy array can hold; evaluate a slice instead"
+            )
+
+
+def check_fed(outputs: Iterable[Node], where: str) -> None:
+    """Refuse, before any work, a graph with a placeholder: ``where`` has no feed."""
+    for node in topological_order(outputs):
+        if node.op == "placeholder":
+            name = node.attrs["name"]
+            raise LazyValueError(
+                f"{where}: the graph holds placeholder {name!r}, which cannot be "
+                f"fed here; evaluate it with feed={{{name!r}: array}} instead, or "
+                "replace the placeholder with a tensor"
             )
 
 

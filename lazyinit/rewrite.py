@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from lazyinit.dtypes import scalar_of
+from lazyinit.errors import LazyTypeError
 from lazyinit.graph import Node, get_op, topological_order
 from lazyinit.tensor import LazyTensor
 
@@ -400,7 +401,7 @@ def simplify(
 
 def _as_node(tensor: Any) -> Node:
     if not isinstance(tensor, LazyTensor):
-        raise TypeError(
+        raise LazyTypeError(
             f"simplify: expected LazyTensor arguments, received {type(tensor).__name__}"
         )
     return tensor.node

@@ -7,6 +7,7 @@ its values are computed only by :func:`lazyinit.evaluate` (or ``numpy()``,
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from typing import Any
 
@@ -94,7 +95,7 @@ class LazyTensor:
 
     def __len__(self) -> int:
         if not self.node.shape:
-            raise TypeError("len() of a 0-d lazy tensor")
+            raise LazyTypeError("len() of a 0-d lazy tensor")
         return self.node.shape[0]
 
     def __iter__(self) -> Iterator[LazyTensor]:
@@ -113,6 +114,12 @@ class LazyTensor:
         raise LazyTypeError(
             "the truth value of a LazyTensor is not known until it is evaluated; "
             "use li.evaluate(t) or bool(t.numpy())"
+        )
+
+    def __index__(self) -> int:
+        raise LazyTypeError(
+            "a LazyTensor cannot be used as an index or an int: its value is not "
+            "known until it is evaluated; use int(t.numpy())"
         )
 
     __hash__ = None  # type: ignore[assignment]  # == builds a lazy tensor
@@ -146,6 +153,7 @@ class LazyTensor:
     def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
         from lazyinit import interop
 
+        interop.refuse_masked_caller(sys._getframe(1).f_code)
         return interop.to_array(self, dtype, copy)
 
     def __array_ufunc__(
@@ -394,9 +402,25 @@ def _describe_op(node: Node) -> str:
 
 
 def as_tensor(value: Any) -> LazyTensor:
-    """``value`` as a lazy tensor (a snapshot for NumPy data)."""
+    """``value`` as a lazy tensor (a snapshot for NumPy data).
+
+    ``np.matrix`` and masked arrays are refused as operands: ``*`` is a matrix
+    product for the one and the other carries a mask, and a plain lazy array
+    would silently keep neither.
+    """
     if isinstance(value, LazyTensor):
         return value
+    if isinstance(value, np.matrix):
+        raise LazyTypeError(
+            "lazy tensors cannot combine with an np.matrix, whose * is a matrix "
+            "product; convert it with np.asarray(m) and use @ for the product"
+        )
+    if isinstance(value, np.ma.MaskedArray):
+        raise LazyTypeError(
+            "lazy tensors cannot combine with a masked array: a lazy tensor "
+            "holds no mask, so the mask would be lost; evaluate the tensor "
+            "first with np.asarray(t), or pass np.ma.getdata(masked)"
+        )
     return creation.asarray(value)
 
 

@@ -300,7 +300,16 @@ def _normalize_index(index: Any, shape: tuple[int, ...]) -> tuple[Any, ...]:
 
 def _normalize_slice(item: slice, length: int) -> slice:
     """``item`` with bounds in range; NumPy reads it as Python's range does."""
-    start, stop, step = item.indices(length)
+    try:
+        start, stop, step = item.indices(length)
+    except ValueError as error:  # the one bad value Python checks: a zero step
+        raise LazyValueError(
+            f"getitem: slice step cannot be zero, received {item!r}"
+        ) from error
+    except TypeError as error:
+        raise LazyTypeError(
+            f"getitem: slice bounds must be integers or None, received {item!r}"
+        ) from error
     if not range(start, stop, step):
         return slice(0, 0, 1)
     # indices() gives -1 for a reversed slice that runs through index 0, and
