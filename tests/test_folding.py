@@ -868,3 +868,14 @@ def test_exact_mode_keeps_a_nan_made_from_fills_unfolded():
         expected = li.evaluate(y, simplify=False)
         assert li.evaluate(y, exact=True).tobytes() == expected.tobytes()
         assert np.isnan(li.evaluate(y))
+
+
+def test_exact_mode_keeps_nan_to_the_power_one():
+    """Regression: float16 pow(-NaN, 1) returns +NaN, so x ** 1 -> x is not
+    bit-exact for an x that may hold NaN."""
+    data = np.array([[0.0, 0.0], [0.0, 0.0], [0.0, np.inf]], np.float16)
+    x = li.zeros((3,), dtype=bool) @ li.asarray(data)  # 0 * inf: a NaN
+    y = x**1.0
+    with np.errstate(invalid="ignore"):
+        expected = li.evaluate(y, simplify=False)
+        assert li.evaluate(y, exact=True).tobytes() == expected.tobytes()

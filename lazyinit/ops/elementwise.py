@@ -553,13 +553,16 @@ def divide_one(node: Node, ctx: RewriteContext) -> Node | None:
 
 @rule("power")
 def power_identities(node: Node, ctx: RewriteContext) -> Node | None:
-    """x ** 1 -> x and x ** 0 -> 1 (NaN ** 0 is 1 too); always exact, except that
-    a complex zero ** 1 is +0+0j whatever the signs of its parts."""
+    """x ** 1 -> x and x ** 0 -> 1 (NaN ** 0 is 1 too); exact, except that a
+    complex zero ** 1 is +0+0j whatever the signs of its parts, and that pow
+    may clear a NaN's sign bit, so exact mode wants x proven finite."""
     value = fill_value(node.inputs[1])
     if value is None:
         return None
     if value == 1:
         if ctx.exact and node.dtype.kind == "c":
+            return None
+        if ctx.exact and node.dtype.kind == "f" and not ctx.is_finite(node.inputs[0]):
             return None
         return conform(node.inputs[0], node)
     if value == 0:
