@@ -226,3 +226,15 @@ def test_a_slice_of_a_deep_chain_draws_only_the_slice(drawn):
     y = li.tanh(li.transpose(x * 2.0 + 1.0)) - li.ones(1000)
     part = li.evaluate(y[5:7, ::100])
     assert sum(drawn) <= 2 * math.prod(part.shape) * 4
+
+
+def test_int_columns_of_a_batched_matmul_keep_the_batch():
+    """Regression: an int column index dropped b's matrix axis, so b's batch
+    axis was taken for its K axis."""
+    a = li.asarray(np.array([[1], [2]], np.int64))
+    b = li.asarray(np.arange(6, dtype=np.int64).reshape(2, 1, 3))
+    whole = li.evaluate(a @ b, simplify=False)
+    for index in [(slice(0, 2, 2), slice(0, 2), 0), (1, 0, slice(None)), (0, 1, 2)]:
+        y = (a @ b)[index]
+        np.testing.assert_array_equal(li.evaluate(y), whole[index])
+        li.verify(li.simplify(y))

@@ -332,12 +332,32 @@ def slice_matmul(node: Node, ctx: RewriteContext) -> Node | None:
     rows, cols = items[-2], items[-1]
     if source.dtype.kind not in "biu" and not _is_blas_exact(source, rows, cols):
         return None
+    # An int row (column) turns a 2-D operand into a vector, which matmul
+    # treats as the same row (column); a batched operand would lose its matrix
+    # axis instead, so there take a length-1 slice and drop it afterwards.
+    row_run = _as_run(rows) if len(a.shape) > 2 else rows
+    col_run = _as_run(cols) if len(b.shape) > 2 else cols
     batch = source.shape[:-2]
-    a_items = [*_operand_items(items[:-2], batch, a.shape[:-2]), rows, slice(None)]
-    b_items = [*_operand_items(items[:-2], batch, b.shape[:-2]), slice(None), cols]
+    a_items = [*_operand_items(items[:-2], batch, a.shape[:-2]), row_run, slice(None)]
+    b_items = [*_operand_items(items[:-2], batch, b.shape[:-2]), slice(None), col_run]
     a_sliced, b_sliced = _slice(a, a_items), _slice(b, b_items)
     inner = linalg.matmul(LazyTensor(a_sliced), LazyTensor(b_sliced)).node
+    if row_run is not rows or col_run is not cols:
+        # The result's matrix axes: a row (column) index on a 2-D operand
+        # already removed its axis; a length-1 run left one to drop here.
+        tail = []
+        if not (isinstance(rows, int) and row_run is rows):
+            tail.append(0 if row_run is not rows else slice(None))
+        if not (isinstance(cols, int) and col_run is cols):
+            tail.append(0 if col_run is not cols else slice(None))
+        drop = [slice(None)] * (len(inner.shape) - len(tail)) + tail
+        inner = _slice(inner, drop)
     return _with_new_axes(inner, index, node)
+
+
+def _as_run(item: Any) -> Any:
+    """An int index as the length-1 slice at it; slices unchanged."""
+    return slice(item, item + 1, 1) if isinstance(item, int) else item
 
 
 def _is_blas_exact(source: Node, rows: Any, cols: Any) -> bool:
