@@ -18,6 +18,7 @@ config error.
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
 import time
@@ -84,6 +85,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (ConfigError, UsageError) as exc:
         print(f"{PROGRAM} {args.command}: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except BrokenPipeError:
+        # The reader went away (``lazyinit inspect ... | head``): stop quietly,
+        # and point stdout at devnull so that the interpreter's final flush
+        # does not raise again.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
 
 
 def _parser() -> argparse.ArgumentParser:

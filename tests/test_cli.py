@@ -176,3 +176,14 @@ def test_python_dash_m_runs_the_command_line():
 
     assert result.returncode == 0, result.stderr
     assert "parameters: 124,439,808 in 148 tensors" in result.stdout
+
+
+def test_piping_into_a_reader_that_closes_early_is_not_an_error(monkeypatch):
+    """``lazyinit inspect llama-2-7b | head -3`` must not print a traceback."""
+    import os
+
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader is gone before the first line
+    with os.fdopen(write_end, "w", buffering=1) as closed_pipe:
+        monkeypatch.setattr("sys.stdout", closed_pipe)
+        assert main(["inspect", "llama-2-7b"]) == 0
