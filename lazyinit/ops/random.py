@@ -285,18 +285,7 @@ def random_normal(
     >>> bool((t[10:20].numpy() == t.numpy()[10:20]).all())
     True
     """
-    shape = normalize_shape(shape)
-    dtype = _check_floating(normalize_dtype(dtype), "random_normal")
-    return LazyTensor(
-        _random_node(
-            "random_normal",
-            shape,
-            dtype,
-            seed=_seed(seed, "random_normal"),
-            mean=float(mean),
-            stddev=float(stddev),
-        )
-    )
+    return _normal_family("random_normal", shape, mean, stddev, dtype, seed)
 
 
 def truncated_normal(
@@ -331,18 +320,17 @@ def truncated_normal(
     >>> float(t.min()) >= 0.0 and float(t.max()) <= 2.0
     True
     """
+    return _normal_family("truncated_normal", shape, mean, stddev, dtype, seed)
+
+
+def _normal_family(
+    op: str, shape: Any, mean: float, stddev: float, dtype: Any, seed: Any
+) -> LazyTensor:
+    """A lazy draw of ``op``, a normal-family op with ``mean`` and ``stddev``."""
     shape = normalize_shape(shape)
-    dtype = _check_floating(normalize_dtype(dtype), "truncated_normal")
-    return LazyTensor(
-        _random_node(
-            "truncated_normal",
-            shape,
-            dtype,
-            seed=_seed(seed, "truncated_normal"),
-            mean=float(mean),
-            stddev=float(stddev),
-        )
-    )
+    dtype = _check_floating(normalize_dtype(dtype), op)
+    attrs = {"seed": _seed(seed, op), "mean": float(mean), "stddev": float(stddev)}
+    return LazyTensor(_random_node(op, shape, dtype, **attrs))
 
 
 # NOTE: integer draws scale a 53-bit uniform, so spans above 2**53 would
